@@ -1,0 +1,78 @@
+from django.contrib import admin
+
+from assessments.models import (
+    AssessmentElement,
+    CitedSource,
+    CoordinationRecord,
+    PreconditionsCheck,
+    RiskAssessment,
+    RiskFactor,
+    Screening,
+)
+from hrddp.admin_scoping import ScopedAdmin
+
+
+@admin.register(Screening)
+class ScreeningAdmin(ScopedAdmin):
+    engagement_path = "engagement"
+    list_display = ["engagement", "engages_security_force", "provides_support", "entirely_exempt", "prudential_assessment"]
+    list_select_related = ["engagement"]
+
+
+@admin.register(PreconditionsCheck)
+class PreconditionsCheckAdmin(ScopedAdmin):
+    engagement_path = "engagement"
+    list_display = ["engagement", "national_ownership_met", "no_death_penalty_met", "no_weapons_met", "no_combat_capacity_met"]
+    list_select_related = ["engagement"]
+
+
+@admin.register(CoordinationRecord)
+class CoordinationRecordAdmin(ScopedAdmin):
+    engagement_path = "engagement"
+    list_display = ["engagement", "mechanism_exists", "gpraf_reference", "gpraf_date"]
+    list_select_related = ["engagement"]
+
+
+class AssessmentElementInline(admin.StackedInline):
+    model = AssessmentElement
+    extra = 0
+
+
+class CitedSourceInline(admin.TabularInline):
+    model = CitedSource
+    extra = 0
+
+
+class RiskFactorInline(admin.TabularInline):
+    model = RiskFactor
+    extra = 0
+
+
+@admin.register(RiskAssessment)
+class RiskAssessmentAdmin(ScopedAdmin):
+    engagement_path = "engagement"
+    list_display = ["engagement", "version", "status", "final_rating"]
+    list_filter = ["status", "final_rating"]
+    list_select_related = ["engagement"]
+    inlines = [AssessmentElementInline, CitedSourceInline, RiskFactorInline]
+
+
+@admin.register(AssessmentElement)
+class AssessmentElementAdmin(ScopedAdmin):
+    engagement_path = "assessment__engagement"
+    list_display = ["assessment", "element", "rating"]
+    list_select_related = ["assessment__engagement"]
+
+
+@admin.register(CitedSource)
+class CitedSourceAdmin(ScopedAdmin):
+    engagement_path = "assessment__engagement"
+    list_display = ["citation", "reliability", "is_un_source", "assessment"]
+    list_select_related = ["assessment__engagement"]
+
+
+@admin.register(RiskFactor)
+class RiskFactorAdmin(ScopedAdmin):
+    engagement_path = "assessment__engagement"
+    list_display = ["description", "assessment"]
+    list_select_related = ["assessment__engagement"]

@@ -1,0 +1,382 @@
+"""The engagement: one support relationship carried through Actions 1–7."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from hrddp import guards
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SCREENING = "screening", "Screening"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+    PRECONDITIONS = "preconditions", "Preconditions"
+    INELIGIBLE = "ineligible", "Ineligible"
+    COORDINATION = "coordination", "Coordination"
+    ASSESSMENT = "assessment", "Risk assessment"
+    ENDORSEMENT = "endorsement", "Awaiting endorsement"
+    DECLINED = "declined", "Declined"
+    MITIGATION = "mitigation", "Mitigation plan"
+    APPROVAL = "approval", "Awaiting approval"
+    ACTIVE = "active", "Active"
+    INTERCESSION = "intercession", "Intercession"
+    SUSPENDED = "suspended", "Suspended"
+    CEASED = "ceased", "Ceased"
+    CLOSED = "closed", "Closed"
+
+
+PRE_ACTIVE_STATES = [
+    State.DRAFT,
+    State.SCREENING,
+    State.NOT_APPLICABLE,
+    State.PRECONDITIONS,
+    State.COORDINATION,
+    State.ASSESSMENT,
+    State.ENDORSEMENT,
+    State.DECLINED,
+    State.MITIGATION,
+    State.APPROVAL,
+]
+
+# The permissions a transition asks for; roles map onto them in hrddp.roles.
+PREPARE = "prepare_engagement"
+DECIDE = "decide_engagement"
+
+
+def _may(*codenames):
+    def check(engagement, user):
+        from hrddp.access import user_may
+
+        return any(user_may(user, codename, engagement) for codename in codenames)
+
+    check.codenames = codenames
+    return check
+
+
+may_prepare = _may(PREPARE)
+may_decide = _may(DECIDE)
+may_prepare_or_decide = _may(PREPARE, DECIDE)
+
+
+def _label(text, who, style="primary"):
+    return {"label": text, "who": who, "style": style}
+
+
+PM, COM, EITHER = "Project manager", "Chief of Mission", "Project manager or Chief of Mission"
+
+
+class Engagement(ConcurrentTransitionMixin, models.Model):
+    reference = models.CharField(max_length=40, unique=True, editable=False)
+    title = models.CharField(max_length=250)
+    office = models.ForeignKey("hrddp.Office", on_delete=models.PROTECT, related_name="engagements")
+    project = models.ForeignKey("hrddp.Project", on_delete=models.PROTECT, related_name="engagements")
+    recipient = models.ForeignKey(
+        "hrddp.Recipient", on_delete=models.PROTECT, related_name="engagements",
+        help_text="The force, command or unit that receives the support.",
+    )
+    focal_point = models.ForeignKey(
+        "hrddp.GovernmentFocalPoint", on_delete=models.PROTECT, null=True, blank=True, related_name="engagements"
+    )
+    state = FSMField(default=State.DRAFT, choices=State.choices, protected=True, db_index=True)
+    # Bumped by every transition: a form carries the revision its user saw, so
+    # a decision taken on a stale page is refused rather than silently applied.
+    revision = models.PositiveIntegerField(default=0, editable=False)
+    previous_request = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="later_requests",
+        help_text="The earlier request this one reopens (e.g. after an ineligible one).",
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    state_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+    support_approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        permissions = [
+            (PREPARE, "Can prepare due-diligence steps (project manager)"),
+            (DECIDE, "Can take decisions on support (Chief of Mission)"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} — {self.title}"
+
+    def clean(self):
+        if self.project_id and self.office_id and self.project.office_id != self.office_id:
+            raise ValidationError({"project": "The project belongs to another office."})
+
+    def save(self, *args, **kwargs):
+        if not self.reference and self.office_id:
+            self.reference = self._next_reference()
+        super().save(*args, **kwargs)
+
+    def _next_reference(self):
+        year = timezone.now().year
+        prefix = f"{self.office.code.upper()}-{year}-"
+        last = (
+            Engagement.objects.filter(reference__startswith=prefix)
+            .order_by("-reference")
+            .values_list("reference", flat=True)
+            .first()
+        )
+        number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+        return f"{prefix}{number:03d}"
+
+    @property
+    def current_assessment(self):
+        return self.assessments.order_by("-version").first()
+
+    # --- Draft and Action 1 -------------------------------------------------
+
+    @transition(
+        field=state, source=State.DRAFT, target=State.SCREENING,
+        conditions=[guards.activities_described], permission=may_prepare,
+        custom=_label("Start screening", PM),
+    )
+    def start_screening(self, *, by, justification):
+        from assessments.services import screening_prefill
+
+        screening_prefill(engagement=self)
+
+    @transition(
+        field=state, source=State.SCREENING, target=State.NOT_APPLICABLE,
+        conditions=[guards.screening_answered, guards.screening_concludes_not_applicable, guards.no_non_exempt_activity],
+        permission=may_prepare,
+        custom=_label("Conclude: HRDDP not applicable", PM, "secondary"),
+    )
+    def conclude_not_applicable(self, *, by, justification):
+        pass
+
+    @transition(
+        field=state, source=State.SCREENING, target=State.PRECONDITIONS,
+        conditions=[guards.screening_answered, guards.screening_concludes_applicable],
+        permission=may_prepare,
+        custom=_label("Conclude: HRDDP applies", PM),
+    )
+    def conclude_applicable(self, *, by, justification):
+        pass
+
+    @transition(
+        field=state, source=State.NOT_APPLICABLE, target=State.SCREENING, permission=may_prepare,
+        custom=_label("Reopen the screening", PM, "secondary"),
+    )
+    def reopen_screening(self, *, by, justification):
+        pass
+
+    # --- Action 2 -------------------------------------------------------------
+
+    @transition(
+        field=state, source=State.PRECONDITIONS, target=State.COORDINATION,
+        conditions=[guards.all_preconditions_met], permission=may_prepare,
+        custom=_label("Preconditions met", PM),
+    )
+    def pass_preconditions(self, *, by, justification):
+        pass
+
+    @transition(
+        field=state, source=State.PRECONDITIONS, target=State.INELIGIBLE,
+        conditions=[guards.some_precondition_not_met], permission=may_prepare_or_decide,
+        custom=_label("Record as ineligible", EITHER, "danger"),
+    )
+    def fail_preconditions(self, *, by, justification):
+        pass
+
+    # --- Action 3 -------------------------------------------------------------
+
+    @transition(
+        field=state, source=State.COORDINATION, target=State.ASSESSMENT,
+        conditions=[guards.coordination_recorded], permission=may_prepare,
+        custom=_label("Coordination complete", PM),
+    )
+    def complete_coordination(self, *, by, justification):
+        from assessments.services import assessment_start
+        from mitigation.services import plan_inherit_core_measures
+
+        assessment_start(engagement=self, by=by)
+        plan_inherit_core_measures(engagement=self)
+
+    # --- Action 4 -------------------------------------------------------------
+
+    @transition(
+        field=state, source=State.ASSESSMENT, target=State.ENDORSEMENT,
+        conditions=[guards.assessment_complete], permission=may_prepare,
+        custom=_label("Submit the assessment for endorsement", PM),
+    )
+    def submit_assessment(self, *, by, justification):
+        self.current_assessment.mark_submitted(by=by)
+
+    @transition(
+        field=state, source=State.ENDORSEMENT, target=State.ASSESSMENT, permission=may_decide,
+        custom=_label("Return the assessment with comments", COM, "secondary"),
+    )
+    def return_assessment(self, *, by, justification):
+        self.current_assessment.mark_returned(by=by, comments=justification)
+
+    @transition(
+        field=state, source=State.ENDORSEMENT, target=State.MITIGATION, permission=may_decide,
+        custom=_label("Endorse the assessment", COM),
+    )
+    def endorse(self, *, by, justification):
+        self.current_assessment.mark_endorsed(by=by)
+
+    @transition(
+        field=state, source=State.ENDORSEMENT, target=State.ACTIVE,
+        conditions=[guards.supported_before_with_standing_plan], permission=may_decide,
+        custom=_label("Endorse the reassessment: the plan stands", COM, "secondary"),
+    )
+    def endorse_plan_stands(self, *, by, justification):
+        self.current_assessment.mark_endorsed(by=by)
+
+    @transition(
+        field=state, source=State.ENDORSEMENT, target=State.DECLINED,
+        conditions=[guards.assessment_rated_high], permission=may_decide,
+        custom=_label("Decline: high risk no mitigation can reduce", COM, "danger"),
+    )
+    def decline(self, *, by, justification):
+        self.current_assessment.mark_declined(by=by)
+
+    @transition(
+        field=state, source=State.DECLINED, target=State.ASSESSMENT, permission=may_decide,
+        custom=_label("Reconsider: the recipient has taken measures", COM, "secondary"),
+    )
+    def reconsider(self, *, by, justification):
+        from assessments.services import assessment_start
+
+        assessment_start(engagement=self, by=by)
+
+    # --- Action 5 -------------------------------------------------------------
+
+    @transition(
+        field=state, source=State.MITIGATION, target=State.APPROVAL,
+        conditions=[guards.mitigation_plan_complete], permission=may_prepare,
+        custom=_label("Submit the plan for approval", PM),
+    )
+    def submit_plan(self, *, by, justification):
+        self.mitigation_plan.mark_submitted(by=by)
+
+    @transition(
+        field=state, source=State.APPROVAL, target=State.ACTIVE,
+        conditions=[guards.residual_risk_not_high, guards.notification_letter_issued, guards.intervention_procedure_filled],
+        permission=may_decide,
+        custom=_label("Approve support", COM),
+    )
+    def approve_support(self, *, by, justification):
+        self.support_approved_at = timezone.now()
+
+    @transition(
+        field=state, source=State.APPROVAL, target=State.MITIGATION, permission=may_decide,
+        custom=_label("Return the plan", COM, "secondary"),
+    )
+    def return_plan(self, *, by, justification):
+        pass
+
+    # --- Action 6 -------------------------------------------------------------
+
+    @transition(
+        field=state, source=State.ACTIVE, target=State.ASSESSMENT, permission=may_prepare_or_decide,
+        custom=_label("Start a reassessment", EITHER, "secondary"),
+    )
+    def start_reassessment(self, *, by, justification):
+        from assessments.services import assessment_start
+
+        assessment_start(engagement=self, by=by)
+
+    @transition(
+        field=state, source=State.ACTIVE, target=State.CLOSED, permission=may_prepare_or_decide,
+        custom=_label("Close: support ended at project end", EITHER, "secondary"),
+    )
+    def close(self, *, by, justification):
+        pass
+
+    # --- Action 7 -------------------------------------------------------------
+
+    @transition(
+        field=state, source=State.ACTIVE, target=State.INTERCESSION,
+        conditions=[guards.grave_violation_reported], permission=may_prepare_or_decide,
+        custom=_label("Open an intercession", EITHER, "danger"),
+    )
+    def open_intercession(self, *, by, justification):
+        from interventions.services import intervention_case_open
+
+        intervention_case_open(engagement=self, by=by, report=justification)
+
+    @transition(
+        field=state, source=State.INTERCESSION, target=State.INTERCESSION,
+        conditions=[guards.course_of_action_chosen], permission=may_decide,
+        custom=_label("Record the course of action", COM),
+    )
+    def record_course_of_action(self, *, by, justification):
+        from interventions.services import intervention_case_record_course
+
+        intervention_case_record_course(engagement=self, by=by)
+
+    @transition(
+        field=state, source=State.INTERCESSION, target=State.ACTIVE,
+        conditions=[guards.course_of_action_recorded], permission=may_decide,
+        custom=_label("Result A: violations addressed, continue", COM),
+    )
+    def resolve(self, *, by, justification):
+        from interventions.services import intervention_case_close
+
+        intervention_case_close(engagement=self, result="A", evidence=justification)
+
+    @transition(
+        field=state, source=State.INTERCESSION, target=State.SUSPENDED,
+        conditions=[guards.course_of_action_recorded, guards.suspension_risks_evaluated], permission=may_decide,
+        custom=_label("Result B: suspend support", COM, "danger"),
+    )
+    def suspend(self, *, by, justification):
+        from interventions.services import intervention_case_set_result
+
+        intervention_case_set_result(engagement=self, result="B")
+
+    @transition(
+        field=state, source=State.SUSPENDED, target=State.ACTIVE, permission=may_decide,
+        custom=_label("Resume support: violations addressed", COM),
+    )
+    def resume(self, *, by, justification):
+        from interventions.services import intervention_case_close
+
+        intervention_case_close(engagement=self, result="B", evidence=justification)
+
+    @transition(
+        field=state, source=State.INTERCESSION, target=State.CEASED,
+        conditions=[guards.suspension_skip_explained], permission=may_decide,
+        custom=_label("Cease support", COM, "danger"),
+    )
+    @transition(
+        field=state, source=State.SUSPENDED, target=State.CEASED, permission=may_decide,
+        custom=_label("Cease support", COM, "danger"),
+    )
+    def cease(self, *, by, justification):
+        from interventions.services import intervention_case_close
+
+        intervention_case_close(engagement=self, result="B", evidence=justification)
+
+    # --- Any time before support starts --------------------------------------
+
+    @transition(
+        field=state, source=PRE_ACTIVE_STATES, target=State.CLOSED, permission=may_prepare,
+        custom=_label("Withdraw the request", PM, "secondary"),
+    )
+    def withdraw_request(self, *, by, justification):
+        pass
+
+
+class EngagementUserObjectPermission(UserObjectPermissionBase):
+    """A per-engagement grant to one user (e.g. a delegate of the Chief of Mission)."""
+
+    content_object = models.ForeignKey(Engagement, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        ordering = ["content_object", "user", "permission"]
+
+
+class EngagementGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Engagement, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        ordering = ["content_object", "group", "permission"]

@@ -1,0 +1,98 @@
+"""Engagement services: opening a request and taking a transition."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import ConcurrentTransition
+
+from hrddp.tasks import send_transition_notice
+from hrddp.lifecycle import _transition_from, is_transition, refusal_reasons
+from hrddp.queue import enqueue_after_commit
+from hrddp.models import AuditEntry, Engagement, Project, Recipient, SupportActivity, User
+
+
+class EngagementChangedMeanwhile(Exception):
+    """Someone else acted on the engagement since the user loaded it."""
+
+    message = "This engagement changed meanwhile: someone else acted on it. Reload the page to see its current state."
+
+
+class TransitionRefused(Exception):
+    def __init__(self, reasons: list[str]):
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+def audit_record(
+    *, engagement: Engagement | None, actor: User, action: str, justification: str,
+    from_state: str = "", to_state: str = "", details: dict | None = None,
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        engagement=engagement, actor=actor, action=action, justification=justification,
+        from_state=from_state, to_state=to_state, details=details or {},
+    )
+
+
+@transaction.atomic
+def engagement_open(
+    *, office, project: Project, recipient: Recipient, title: str, by: User, justification: str = "",
+    activities: list[dict] | None = None, focal_point=None,
+) -> Engagement:
+    engagement = Engagement(
+        office=office, project=project, recipient=recipient, title=title, created_by=by, focal_point=focal_point
+    )
+    engagement.full_clean(exclude=["reference"])
+    engagement.save()
+    for activity in activities or []:
+        item = SupportActivity(engagement=engagement, **activity)
+        item.full_clean()
+        item.save()
+    audit_record(
+        engagement=engagement, actor=by, action="open", to_state=engagement.state,
+        justification=justification or "New request for support.",
+    )
+    return engagement
+
+
+def engagement_transition(
+    *, engagement_id: int, name: str, by: User, justification: str, expected_revision: int | None = None
+) -> Engagement:
+    """Take a transition and write its audit entry, all or nothing.
+
+    Refuses with PermissionDenied when the user's role does not allow it,
+    TransitionRefused (with the reasons) when a condition fails, and
+    EngagementChangedMeanwhile when someone else acted first.
+    """
+    justification = (justification or "").strip()
+    if not justification:
+        raise TransitionRefused(["Give a justification: every decision records why it was taken."])
+    if not is_transition(name):
+        raise TransitionRefused([f"There is no step called '{name}'."])
+    try:
+        with transaction.atomic():
+            # Lock the row so that two decisions on one engagement run one after
+            # the other; the second then sees the first one's revision.
+            engagement = Engagement.objects.select_for_update().get(pk=engagement_id)
+            if expected_revision is not None and engagement.revision != expected_revision:
+                raise EngagementChangedMeanwhile()
+            fsm_transition = _transition_from(engagement, name)
+            if fsm_transition is not None and not fsm_transition.has_perm(engagement, by):
+                raise PermissionDenied("Your role does not allow this step on this engagement.")
+            reasons = refusal_reasons(engagement, name)
+            if reasons:
+                raise TransitionRefused(reasons)
+            source = engagement.state
+            getattr(engagement, name)(by=by, justification=justification)
+            engagement.revision += 1
+            engagement.state_changed_at = timezone.now()
+            engagement.save()
+            entry = audit_record(
+                engagement=engagement, actor=by, action=name, justification=justification,
+                from_state=source, to_state=engagement.state,
+            )
+            enqueue_after_commit(send_transition_notice, entry.pk)
+    except ConcurrentTransition as exc:
+        raise EngagementChangedMeanwhile() from exc
+    return engagement

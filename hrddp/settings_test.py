@@ -1,0 +1,24 @@
+"""Settings for the test suite: fast hashing, eager tasks, no outside network."""
+
+import os
+
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-test-only-secret-key-test-only")
+
+from hrddp.settings import *  # noqa: E402,F401,F403
+from hrddp.settings import DATABASES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BROKER_URL = "memory://"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # An in-memory test database; Django shares it between threads.
+    DATABASES["default"]["TEST"] = {"NAME": None}
+AXES_ENABLED = True
+LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+from django.views.generic import RedirectView
+
+from hrddp import views
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="engagement_list", permanent=False)),
+    path("engagements/", views.engagement_list, name="engagement_list"),
+    path("engagements/<int:pk>/", views.engagement_detail, name="engagement_detail"),
+    path("engagements/<int:pk>/history/", views.engagement_history, name="engagement_history"),
+    path("engagements/<int:pk>/steps/<slug:name>/", views.engagement_transition, name="engagement_transition"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout-everywhere/", views.logout_everywhere, name="logout_everywhere"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(success_url="/accounts/password/done/"),
+        name="password_change",
+    ),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("admin/", admin.site.urls),
+]

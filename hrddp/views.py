@@ -1,0 +1,138 @@
+"""Engagement pages. Views parse input, call a service and render."""
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from hrddp import access, lifecycle
+from hrddp.diagram import lifecycle_layout
+from hrddp.forms import EngagementFilterForm, TransitionForm
+from hrddp.models import Engagement, State
+from hrddp.services import EngagementChangedMeanwhile, TransitionRefused, engagement_transition
+
+PAGE_SIZE = 50
+
+
+def _engagement(request, pk) -> Engagement:
+    return access.get_engagement_or_404(
+        request.user,
+        pk,
+        Engagement.objects.select_related(
+            "office", "project", "recipient__parent__parent", "focal_point", "created_by"
+        ),
+    )
+
+
+def _history(engagement):
+    return engagement.audit_entries.select_related("actor").order_by("at", "pk")
+
+
+@login_required
+def engagement_list(request):
+    form = EngagementFilterForm(request.GET or None, offices=access.visible_offices(request.user))
+    engagements = access.visible_engagements(request.user).select_related("office", "recipient", "project")
+    if form.is_valid():
+        if form.cleaned_data["q"]:
+            q = form.cleaned_data["q"]
+            engagements = engagements.filter(
+                Q(reference__icontains=q) | Q(title__icontains=q) | Q(recipient__name__icontains=q)
+            )
+        if form.cleaned_data["state"]:
+            engagements = engagements.filter(state=form.cleaned_data["state"])
+        if form.cleaned_data["office"]:
+            engagements = engagements.filter(office=form.cleaned_data["office"])
+    page = Paginator(engagements.order_by("-state_changed_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "hrddp/engagement_list.html",
+        {"page": page, "form": form, "query": query.urlencode(), "sees_every_office": access.sees_every_office(request.user)},
+    )
+
+
+def _detail_context(request, engagement, **extra):
+    choices = lifecycle.choices_for(engagement, request.user)
+    available = set(lifecycle.available_names(engagement, request.user))
+    history = list(_history(engagement))
+    layout = lifecycle_layout()
+    visited = {e.from_state for e in history} | {e.to_state for e in history}
+    return {
+        "engagement": engagement,
+        "activities": engagement.activities.all(),
+        "history": history,
+        "offered": [c for c in choices if c.info.name in available],
+        "blocked": [c for c in choices if c.info.name not in available],
+        "layout": layout,
+        "visited": visited,
+        "available_names": available,
+        "form": TransitionForm(initial={"revision": engagement.revision}),
+        **extra,
+    }
+
+
+@login_required
+def engagement_detail(request, pk):
+    engagement = _engagement(request, pk)
+    return render(request, "hrddp/engagement_detail.html", _detail_context(request, engagement))
+
+
+@login_required
+def engagement_history(request, pk):
+    engagement = _engagement(request, pk)
+    return render(request, "hrddp/engagement_history.html", {"engagement": engagement, "history": _history(engagement)})
+
+
+@login_required
+def engagement_transition(request, pk, name):
+    engagement = _engagement(request, pk)
+    info = lifecycle.transition_info(name)
+    if info is None:
+        raise Http404("No such step.")
+    if not lifecycle.may_attempt(engagement, request.user, name):
+        raise PermissionDenied("Your role does not allow this step on this engagement.")
+    form = TransitionForm(request.POST or None, initial={"revision": engagement.revision})
+    status, refusals = 200, []
+    if request.method != "POST":
+        refusals = lifecycle.refusal_reasons(engagement, name)
+    elif not form.is_valid():
+        status = 400
+    else:
+        try:
+            engagement_transition(
+                engagement_id=engagement.pk, name=name, by=request.user,
+                justification=form.cleaned_data["justification"],
+                expected_revision=form.cleaned_data["revision"],
+            )
+        except EngagementChangedMeanwhile as exc:
+            refusals, status = [exc.message], 409
+        except TransitionRefused as exc:
+            refusals, status = exc.reasons, 400
+        else:
+            messages.success(request, f"Done: {info.label}.")
+            return redirect("engagement_detail", pk=engagement.pk)
+    return render(
+        request, "hrddp/engagement_transition.html",
+        {"engagement": engagement, "info": info, "form": form, "refusals": refusals},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def logout_everywhere(request):
+    """End every session of this user, on every device."""
+    user = request.user
+    from hrddp.models.people import _new_session_salt
+
+    user.session_salt = _new_session_salt()
+    user.save(update_fields=["session_salt"])
+    logout(request)
+    messages.info(request, "You have been signed out everywhere.")
+    return redirect("login")

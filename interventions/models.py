@@ -1,0 +1,116 @@
+"""Action 7: the intervention procedure, intervention cases, and letters."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class InterventionProcedure(models.Model):
+    """The internal procedure for intervention, suspension or cessation (T/Box 7)."""
+
+    engagement = models.OneToOneField(
+        "hrddp.Engagement", on_delete=models.CASCADE, related_name="intervention_procedure"
+    )
+    monitoring_responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="Responsible for due-diligence monitoring.",
+    )
+    recipient_focal_point = models.ForeignKey(
+        "hrddp.GovernmentFocalPoint", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The focal point in the recipient force.",
+    )
+    reporting_to_com = models.TextField(
+        "How violations reach the Chief of Mission", blank=True,
+    )
+
+    class Meta:
+        ordering = ["engagement"]
+
+    def __str__(self):
+        return f"Intervention procedure of {self.engagement}"
+
+    def missing(self) -> list[str]:
+        reasons = []
+        if self.monitoring_responsible_id is None:
+            reasons.append("Name who is responsible for due-diligence monitoring.")
+        if self.recipient_focal_point_id is None:
+            reasons.append("Name the recipient's focal point.")
+        if not self.reporting_to_com.strip():
+            reasons.append("Say how violations reach the Chief of Mission.")
+        return reasons
+
+
+class LetterKind(models.TextChoices):
+    NOTIFICATION = "notification", "Notification of the core principles (P¶19)"
+    UNLESS_AND_UNTIL = "unless_and_until", "Support not possible unless and until (P¶16)"
+    INTERCESSION = "intercession", "Intercession (P¶26)"
+    SUSPENSION = "suspension", "Suspension (P¶27)"
+    RESUMPTION = "resumption", "Resumption"
+    CESSATION = "cessation", "Cessation of support"
+
+
+class Letter(models.Model):
+    engagement = models.ForeignKey("hrddp.Engagement", on_delete=models.PROTECT, related_name="letters")
+    kind = models.CharField(max_length=32, choices=LetterKind.choices)
+    language = models.CharField(max_length=2, choices=[("en", "English"), ("fr", "Français")], default="en")
+    reference = models.CharField(max_length=60, unique=True)
+    addressee = models.TextField(help_text="The recipient authority the letter is addressed to.")
+    signatory = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    pdf = models.FileField(upload_to="letters/%Y/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    dispatched_on = models.DateField(null=True, blank=True)
+    dispatch_channel = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["engagement", "-pk"]
+
+    def __str__(self):
+        return f"{self.reference} — {self.get_kind_display()}"
+
+
+class InterventionCase(models.Model):
+    """One intercession: from violations detected to Result A or B (T/Box 7)."""
+
+    engagement = models.ForeignKey("hrddp.Engagement", on_delete=models.PROTECT, related_name="intervention_cases")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(default=timezone.now)
+    report = models.TextField(help_text="The report to the Chief of Mission: incidents, units, persons, what monitoring showed.")
+    incidents = models.ManyToManyField("monitoring.Incident", blank=True, related_name="intervention_cases")
+    # The course of action agreed with the Chief of Mission (T/Box 7).
+    strengthen_mitigation = models.BooleanField("Strengthen mitigation measures", default=False)
+    report_to_oversight = models.BooleanField("Report to an oversight or accountability body", default=False)
+    communicate_with_focal_point = models.BooleanField("Communicate through the agreed channel with the focal point", default=False)
+    exclude_individuals_or_units = models.BooleanField("Exclude specific individuals or units", default=False)
+    course_notes = models.TextField(blank=True)
+    course_recorded_at = models.DateTimeField(null=True, blank=True)
+    course_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    suspension_risk_evaluation = models.TextField(
+        blank=True, help_text="P¶21(g): the risks of suspending, including to the safety and security of staff."
+    )
+    mandate_critically_affected = models.BooleanField(
+        default=False, help_text="P¶28: the governing body must be advised."
+    )
+    why_suspension_skipped = models.TextField(blank=True)
+    result = models.CharField(
+        max_length=1, blank=True,
+        choices=[("A", "Result A: violations adequately addressed"), ("B", "Result B: violations not addressed")],
+    )
+    result_evidence = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["engagement", "-opened_at", "-pk"]
+
+    def __str__(self):
+        return f"Intervention case of {self.engagement} opened {self.opened_at:%Y-%m-%d}"
+
+    COURSES = ["strengthen_mitigation", "report_to_oversight", "communicate_with_focal_point", "exclude_individuals_or_units"]
+
+    def chosen_courses(self) -> list[str]:
+        return [self._meta.get_field(name).verbose_name for name in self.COURSES if getattr(self, name)]

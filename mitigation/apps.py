@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MitigationConfig(AppConfig):
+    name = "mitigation"
+    verbose_name = "Action 5: mitigation"
