@@ -36,6 +36,10 @@ class Node:
     def cy(self):
         return self.y + NODE_H / 2
 
+    @property
+    def text_y(self):
+        return self.cy + 4  # baseline that centres 12px text
+
 
 @dataclass(frozen=True)
 class Arrow:

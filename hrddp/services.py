@@ -43,7 +43,7 @@ def engagement_open(
     engagement = Engagement(
         office=office, project=project, recipient=recipient, title=title, created_by=by, focal_point=focal_point
     )
-    engagement.full_clean(exclude=["reference"])
+    engagement.full_clean(exclude=["reference", "state"])
     engagement.save()
     for activity in activities or []:
         item = SupportActivity(engagement=engagement, **activity)

@@ -1,0 +1,471 @@
+"""The demo scenario: Darvonia's Esse Province and its North-East border,
+and a second office with an exempt MEDEVAC case (domain.md section 8).
+
+Every engagement is carried to its state through the real transitions, on
+dates spread over the past months, so its history reads as it would in use.
+Running it again changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import time_machine
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.models import AssessmentElement, CitedSource, PreconditionsCheck, RiskElement
+from assessments.models import CoordinationRecord, RiskFactor
+from hrddp.models import (
+    ActivityType,
+    CommandPeriod,
+    Delivery,
+    Engagement,
+    GovernmentFocalPoint,
+    Membership,
+    Office,
+    PersonOfInterest,
+    Project,
+    Recipient,
+    RecipientCategory,
+    RecipientLevel,
+    Role,
+    User,
+)
+from hrddp.services import engagement_open, engagement_transition
+from interventions.models import InterventionProcedure, Letter, LetterKind
+from mitigation.models import MeasureNature, MeasureType, MitigationMeasure, MitigationPlan
+from monitoring.models import Channel, Incident, VerificationStatus
+
+DEMO_PASSWORD = "darvonia-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    name: str
+    role: str
+    office: str
+
+
+LOGINS = [
+    DemoLogin("pm.darvonia", "Nadia Okafor", Role.PROJECT_MANAGER, "DRV"),
+    DemoLogin("com.darvonia", "Jonas Weller", Role.CHIEF_OF_MISSION, "DRV"),
+    DemoLogin("pm.meridia", "Tomás Arriaga", Role.PROJECT_MANAGER, "MER"),
+    DemoLogin("com.meridia", "Leila Haddad", Role.CHIEF_OF_MISSION, "MER"),
+    DemoLogin("hq", "Sofia Brandt", Role.HQ_HUMAN_RIGHTS, ""),
+    DemoLogin("auditor", "Ravi Menon", Role.AUDITOR, ""),
+]
+
+
+def _travel(days_ago: int):
+    return time_machine.travel(timezone.now() - timedelta(days=days_ago), tick=False)
+
+
+class _Scenario:
+    def __init__(self):
+        self.today = timezone.localdate()
+        self.offices = {}
+        self.users = {}
+        self.recipients = {}
+
+    # --- people and places ---------------------------------------------------
+
+    def offices_and_people(self):
+        self.offices["DRV"], _ = Office.objects.update_or_create(
+            code="drv",
+            defaults=dict(
+                name="Darvonia Country Office", entity="IOM", country="Darvonia", region="East",
+                has_country_mechanism=True,
+                mechanism_secretariat_contact="HRDDP Task Force secretariat, Office of the Resident Coordinator, Esse City",
+                letterhead_address="UN Compound, 14 Harbour Road, Esse City, Darvonia",
+            ),
+        )
+        self.offices["MER"], _ = Office.objects.update_or_create(
+            code="mer",
+            defaults=dict(
+                name="Meridia Country Office", entity="IOM", country="Meridia", region="East",
+                has_country_mechanism=False,
+                letterhead_address="Plot 9, Avenue des Nations, Port Meridian, Meridia",
+            ),
+        )
+        for login in LOGINS:
+            first, last = login.name.split(" ", 1)
+            user, created = User.objects.get_or_create(
+                username=login.username,
+                defaults=dict(first_name=first, last_name=last, email=f"{login.username}@example.org", is_staff=True),
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            office = self.offices.get(login.office)
+            Membership.objects.get_or_create(user=user, role=login.role, office=office)
+            self.users[login.username] = user
+
+    def recipients_and_commanders(self):
+        def recipient(key, name, country, category, level=RecipientLevel.FORCE, parent=None):
+            obj, _ = Recipient.objects.get_or_create(
+                country=country, parent=self.recipients.get(parent), name=name,
+                defaults=dict(category=category, level=level),
+            )
+            self.recipients[key] = obj
+            return obj
+
+        recipient("police", "Darvonian Police Force", "Darvonia", RecipientCategory.POLICE)
+        recipient("esse", "Esse Province Command", "Darvonia", RecipientCategory.POLICE, RecipientLevel.COMMAND, "police")
+        recipient("esse_post", "Esse IDP Site Police Post", "Darvonia", RecipientCategory.POLICE, RecipientLevel.UNIT, "esse")
+        recipient("ne_police", "North-East Police Command", "Darvonia", RecipientCategory.POLICE, RecipientLevel.COMMAND, "police")
+        recipient("unit7", "Rapid Intervention Unit 7", "Darvonia", RecipientCategory.POLICE, RecipientLevel.UNIT, "ne_police")
+        recipient("border", "Darvonian Border Guard", "Darvonia", RecipientCategory.BORDER_CUSTOMS)
+        recipient("ne_border", "North-East Border Command", "Darvonia", RecipientCategory.BORDER_CUSTOMS, RecipientLevel.COMMAND, "border")
+        recipient("kael", "Kael Crossing Post", "Darvonia", RecipientCategory.BORDER_CUSTOMS, RecipientLevel.UNIT, "ne_border")
+        recipient("tarsa", "Tarsa Crossing Post", "Darvonia", RecipientCategory.BORDER_CUSTOMS, RecipientLevel.UNIT, "ne_border")
+        recipient("prisons", "Darvonian Prison Service", "Darvonia", RecipientCategory.DETENTION)
+        recipient("coast", "Meridian Coast Guard", "Meridia", RecipientCategory.COAST_GUARD)
+        recipient("mer_police", "Meridian National Police", "Meridia", RecipientCategory.POLICE)
+
+        def commander(name, rank, force, unit, position, start, end=None, allegations=""):
+            person, _ = PersonOfInterest.objects.get_or_create(
+                full_name=name, recipient=self.recipients[force],
+                defaults=dict(rank=rank, substantiated_allegations=allegations),
+            )
+            CommandPeriod.objects.get_or_create(
+                person=person, unit=self.recipients[unit], start_date=start,
+                defaults=dict(position=position, end_date=end),
+            )
+            return person
+
+        commander("Idris Valemo", "Commander", "police", "esse", "Commander of Esse Province", date(2023, 1, 9))
+        commander(
+            "Oren Tasko", "Major", "police", "unit7", "Commander, Rapid Intervention Unit 7", date(2021, 6, 1), date(2025, 3, 31),
+            allegations="Named in a 2025 report of a national human-rights organisation on extrajudicial killings near the border.",
+        )
+        commander("Lidia Fenn", "Major", "police", "unit7", "Commander, Rapid Intervention Unit 7", date(2025, 4, 1))
+        commander("Petra Oduya", "Colonel", "border", "ne_border", "Commander, North-East Border Command", date(2024, 2, 1))
+
+        self.focal_esse, _ = GovernmentFocalPoint.objects.get_or_create(
+            office=self.offices["DRV"], full_name="Idris Valemo",
+            defaults=dict(
+                title="Commander of Esse Province", authority="Ministry of the Interior, Darvonian Police Force",
+                email="esse.command@example.org", office_counterpart=self.users["pm.darvonia"],
+            ),
+        )
+        self.focal_border, _ = GovernmentFocalPoint.objects.get_or_create(
+            office=self.offices["DRV"], full_name="Amadou Rensi",
+            defaults=dict(title="Director of Border Management", authority="Ministry of the Interior",
+                          email="border.directorate@example.org", office_counterpart=self.users["pm.darvonia"]),
+        )
+        self.focal_meridia, _ = GovernmentFocalPoint.objects.get_or_create(
+            office=self.offices["MER"], full_name="Hélène Marsac",
+            defaults=dict(title="Chief of Staff, Coast Guard", authority="Ministry of Maritime Affairs",
+                          email="coastguard@example.org", office_counterpart=self.users["pm.meridia"]),
+        )
+
+    def projects(self):
+        drv, mer = self.offices["DRV"], self.offices["MER"]
+
+        def project(office, code, **fields):
+            obj, _ = Project.objects.get_or_create(office=office, code=code, defaults=fields)
+            return obj
+
+        self.p_stab = project(
+            drv, "DRV-CS-01", title="Community stabilisation in Esse Province", donor="Stabilisation Trust Fund",
+            budget=1_850_000, start_date=self.today - timedelta(days=200), end_date=self.today + timedelta(days=530),
+            locations="Esse Province; Esse IDP site",
+        )
+        self.p_border = project(
+            drv, "DRV-IBM-02", title="Integrated border management, North-East border", donor="Border Governance Facility",
+            budget=3_200_000, start_date=self.today - timedelta(days=60), end_date=self.today + timedelta(days=900),
+            locations="Kael, Tarsa and Omri crossings",
+        )
+        self.p_detention = project(
+            drv, "DRV-MP-03", title="Migrant protection in places of detention", donor="Protection Fund",
+            budget=420_000, start_date=self.today - timedelta(days=90), end_date=self.today + timedelta(days=275),
+            locations="Esse City",
+        )
+        self.p_sar = project(
+            mer, "MER-SAR-01", title="Search and rescue at sea", donor="Maritime Safety Fund",
+            budget=760_000, start_date=self.today - timedelta(days=120), end_date=self.today + timedelta(days=610),
+            locations="Port Meridian; southern coast",
+        )
+        self.p_medevac = project(
+            mer, "MER-HEALTH-02", title="Emergency health response", donor="Humanitarian Pooled Fund",
+            budget=150_000, start_date=self.today - timedelta(days=30), end_date=self.today + timedelta(days=150),
+            locations="Southern coast",
+        )
+
+    # --- engagements -----------------------------------------------------------
+
+    def _open(self, days_ago, office, project, recipient, title, activities, focal=None, by="pm.darvonia"):
+        existing = Engagement.objects.filter(office=self.offices[office], title=title).first()
+        if existing is not None:
+            return None
+        with _travel(days_ago):
+            return engagement_open(
+                office=self.offices[office], project=project, recipient=self.recipients[recipient], title=title,
+                by=self.users[by], activities=activities, focal_point=focal,
+                justification="Request received through the national authority.",
+            )
+
+    def _step(self, engagement, days_ago, who, name, why):
+        with _travel(days_ago):
+            engagement_transition(engagement_id=engagement.pk, name=name, by=self.users[who], justification=why)
+        engagement.refresh_from_db()
+
+    def _preconditions(self, engagement, failing=None):
+        evidence = {
+            "national_ownership": "Request letter from the Ministry of the Interior; host government informed; focal points named.",
+            "no_death_penalty": "No support to any unit or facility involved in executions.",
+            "no_weapons": "No weapons, ammunition or weapon-related logistics in the activities.",
+            "no_combat_capacity": "Community policing and border management only; no combat units.",
+        }
+        fields = {}
+        for key, _ in PreconditionsCheck.CHECKS:
+            fields[f"{key}_met"] = key != failing
+            fields[f"{key}_evidence"] = evidence[key] if key != failing else failing_evidence(key)
+        PreconditionsCheck.objects.update_or_create(engagement=engagement, defaults=fields)
+
+    def _coordination(self, engagement, mechanism):
+        CoordinationRecord.objects.update_or_create(
+            engagement=engagement,
+            defaults=dict(
+                mechanism_exists=mechanism,
+                gpraf_reference="GPRAF Darvonia 2025" if mechanism else "",
+                gpraf_date=date(2025, 11, 3) if mechanism else None,
+                core_mitigation_measures=(
+                    "Human-rights clause in every agreement with security forces\n"
+                    "Quarterly information sharing with the HRDDP Task Force"
+                ) if mechanism else "",
+                inform_of_decisions="HRDDP Task Force secretariat (Office of the Resident Coordinator)" if mechanism else "",
+            ),
+        )
+
+    def _assessment(self, engagement, rating, factors, notes):
+        assessment = engagement.current_assessment
+        for value, label in RiskElement.choices:
+            AssessmentElement.objects.update_or_create(
+                assessment=assessment, element=value,
+                defaults=dict(narrative=notes.get(value, f"Reviewed: {label.lower()}. See cited sources.")),
+            )
+        CitedSource.objects.get_or_create(
+            assessment=assessment, citation="OHCHR, Darvonia country report (2025)",
+            defaults=dict(is_un_source=True, reliability="A", element=RiskElement.COUNTRY_SITUATION),
+        )
+        CitedSource.objects.get_or_create(
+            assessment=assessment, citation="National human-rights organisation report on the North-East (2025)",
+            defaults=dict(is_un_source=False, reliability="B", element=RiskElement.COMPLIANCE_RECORD),
+        )
+        for description, element in factors:
+            RiskFactor.objects.get_or_create(assessment=assessment, description=description, defaults=dict(element=element))
+        assessment.final_rating = rating
+        assessment.final_justification = notes.get("final", "Based on the elements above.")
+        assessment.save()
+        return assessment
+
+    def _plan(self, engagement, residual, measures):
+        plan, _ = MitigationPlan.objects.get_or_create(engagement=engagement)
+        factors = {f.description: f for f in engagement.current_assessment.risk_factors.all()}
+        for title, measure_type, nature, targets, due in measures:
+            measure, _ = MitigationMeasure.objects.get_or_create(
+                plan=plan, title=title,
+                defaults=dict(measure_type=measure_type, nature=nature, owner="Project manager",
+                              due_date=self.today + timedelta(days=due), budget_line="HRDD-01"),
+            )
+            measure.risk_factors.set([factors[t] for t in targets])
+        plan.residual_risk = residual
+        plan.residual_risk_justification = "The measures address every identified risk factor."
+        plan.waive_visibility = residual != "low"
+        plan.visibility_decision = "Logos waived on equipment, agreed in writing with the donor." if plan.waive_visibility else ""
+        plan.save()
+
+    def _procedure_and_letter(self, engagement, focal, days_ago):
+        InterventionProcedure.objects.update_or_create(
+            engagement=engagement,
+            defaults=dict(
+                monitoring_responsible=self.users["pm.darvonia"], recipient_focal_point=focal,
+                reporting_to_com="Same-day e-mail and call to the Chief of Mission; written report within 48 hours.",
+            ),
+        )
+        with _travel(days_ago):
+            Letter.objects.get_or_create(
+                engagement=engagement, kind=LetterKind.NOTIFICATION,
+                defaults=dict(
+                    language="en", reference=f"{engagement.reference}/L/001",
+                    addressee=f"{focal.full_name}, {focal.title}, {focal.authority}",
+                    signatory=self.users["com.darvonia"], issued_at=timezone.now(), issued_by=self.users["com.darvonia"],
+                    dispatched_on=timezone.localdate(), dispatch_channel="Hand delivery",
+                ),
+            )
+
+    def esse_police(self):
+        """The toolkit's Box 7 case: support to the police in Esse Province, now active."""
+        e = self._open(
+            200, "DRV", self.p_stab, "esse", "Police post near the Esse IDP site",
+            [
+                dict(description="Construction of a police post near the IDP site", activity_type=ActivityType.INFRASTRUCTURE),
+                dict(description="Two motorbikes for community patrols", activity_type=ActivityType.MATERIAL),
+                dict(description="Community-policing training", activity_type=ActivityType.TRAINING,
+                     delivery=Delivery.INDIRECT, implementing_partner="Esse Peace Network"),
+            ],
+            focal=self.focal_esse,
+        )
+        if e is None:
+            return
+        self._step(e, 198, "pm.darvonia", "start_screening", "Security force and non-exempt support: screening starts.")
+        self._step(e, 197, "pm.darvonia", "conclude_applicable", "Police force receiving infrastructure, equipment and training: HRDDP applies.")
+        self._preconditions(e)
+        self._step(e, 190, "pm.darvonia", "pass_preconditions", "All four preconditions met; evidence on file.")
+        self._coordination(e, mechanism=True)
+        self._step(e, 185, "pm.darvonia", "complete_coordination", "GPRAF 2025 reviewed with the HRDDP Task Force.")
+        self._assessment(
+            e, "medium",
+            [("Excessive use of force during crowd control at the IDP site (2024 reports)", RiskElement.COMPLIANCE_RECORD),
+             ("Weak internal accountability in Esse Province Command", RiskElement.ACCOUNTABILITY_RECORD)],
+            {"final": "Medium/high: reports of excessive force, some corrective steps; risk manageable with mitigation."},
+        )
+        self._step(e, 170, "pm.darvonia", "submit_assessment", "Assessment complete with sources; rated medium.")
+        self._step(e, 165, "com.darvonia", "endorse", "Endorsed: medium risk, manageable with the measures proposed.")
+        self._plan(e, "medium", [
+            ("Use-of-force guidelines and training for the post's officers", MeasureType.SOP, MeasureNature.PREVENTIVE,
+             ["Excessive use of force during crowd control at the IDP site (2024 reports)"], 60),
+            ("Community grievance mechanism at the IDP site", MeasureType.MONITORING, MeasureNature.PREVENTIVE,
+             ["Excessive use of force during crowd control at the IDP site (2024 reports)",
+              "Weak internal accountability in Esse Province Command"], 45),
+            ("Support to the provincial inspectorate's complaint handling", MeasureType.ACCOUNTABILITY, MeasureNature.PREVENTIVE,
+             ["Weak internal accountability in Esse Province Command"], 120),
+        ])
+        self._step(e, 150, "pm.darvonia", "submit_plan", "Plan covers both risk factors; GPRAF core measures included.")
+        self._procedure_and_letter(e, self.focal_esse, 145)
+        self._step(e, 140, "com.darvonia", "approve_support", "Residual risk medium; notification letter delivered; procedure agreed.")
+
+    def border_case(self):
+        """The toolkit's North-East border case (T/Box 2), awaiting the Chief of Mission's endorsement."""
+        e = self._open(
+            60, "DRV", self.p_border, "ne_border", "Border management at the North-East crossings",
+            [
+                dict(description="Operational training for border officials at three crossings", activity_type=ActivityType.TRAINING),
+                dict(description="Rehabilitation of the Kael and Tarsa crossing posts", activity_type=ActivityType.INFRASTRUCTURE),
+                dict(description="Regional border-coordination platform", activity_type=ActivityType.AUTHORITY_SUPPORT),
+                dict(description="Human-rights law sessions for border officials", activity_type=ActivityType.LAW_TRAINING),
+            ],
+            focal=self.focal_border,
+        )
+        if e is None:
+            return
+        self._step(e, 58, "pm.darvonia", "start_screening", "Mixed exempt and non-exempt activities with the border guard.")
+        self._step(e, 57, "pm.darvonia", "conclude_applicable", "Non-exempt support to a border force: HRDDP applies.")
+        self._preconditions(e)
+        self._step(e, 50, "pm.darvonia", "pass_preconditions", "Preconditions met; request came through the Ministry of the Interior.")
+        self._coordination(e, mechanism=True)
+        self._step(e, 45, "pm.darvonia", "complete_coordination", "Checked with the HRDDP Task Force.")
+        self._assessment(
+            e, "high",
+            [("Reports of extrajudicial killings by Rapid Intervention Unit 7", RiskElement.COMPLIANCE_RECORD),
+             ("Law allowing indefinite apprehension at the Kael crossing, targeting a minority community", RiskElement.LEGISLATIVE_FRAMEWORK)],
+            {"final": "High: credible reports of extrajudicial killings and a discriminatory detention law at one crossing."},
+        )
+        self._step(e, 20, "pm.darvonia", "submit_assessment", "Submitted; recommends excluding Unit 7 and the Kael crossing from support.")
+
+    def detention_case(self):
+        """Rehabilitation of a detention centre where executions take place: ineligible."""
+        e = self._open(
+            90, "DRV", self.p_detention, "prisons", "Rehabilitation of Esse Central Detention Centre",
+            [dict(description="Rehabilitation of cells and sanitation", activity_type=ActivityType.INFRASTRUCTURE)],
+        )
+        if e is None:
+            return
+        self._step(e, 88, "pm.darvonia", "start_screening", "Detention authority; infrastructure support.")
+        self._step(e, 87, "pm.darvonia", "conclude_applicable", "HRDDP applies.")
+        self._preconditions(e, failing="no_death_penalty")
+        self._step(e, 80, "com.darvonia", "fail_preconditions", "Executions are carried out at this centre: the office will not engage.")
+
+    def rapid_unit_case(self):
+        """Equipment support to the police in the North-East, now in intercession after a grave violation."""
+        e = self._open(
+            170, "DRV", self.p_stab, "ne_police", "Radio equipment for the North-East Police Command",
+            [dict(description="Handheld radios and a repeater", activity_type=ActivityType.MATERIAL)],
+            focal=self.focal_esse,
+        )
+        if e is None:
+            return
+        self._step(e, 168, "pm.darvonia", "start_screening", "Equipment for a police command.")
+        self._step(e, 167, "pm.darvonia", "conclude_applicable", "HRDDP applies.")
+        self._preconditions(e)
+        self._step(e, 160, "pm.darvonia", "pass_preconditions", "Preconditions met.")
+        self._coordination(e, mechanism=True)
+        self._step(e, 158, "pm.darvonia", "complete_coordination", "GPRAF reviewed.")
+        self._assessment(e, "medium", [("Past reports against Rapid Intervention Unit 7", RiskElement.COMPLIANCE_RECORD)], {})
+        self._step(e, 150, "pm.darvonia", "submit_assessment", "Rated medium.")
+        self._step(e, 146, "com.darvonia", "endorse", "Endorsed.")
+        self._plan(e, "medium", [
+            ("Exclude Rapid Intervention Unit 7 from radio distribution", MeasureType.SCREENING_EXCLUSION,
+             MeasureNature.PREVENTIVE, ["Past reports against Rapid Intervention Unit 7"], 30),
+        ])
+        self._step(e, 140, "pm.darvonia", "submit_plan", "Plan submitted.")
+        self._procedure_and_letter(e, self.focal_esse, 136)
+        self._step(e, 132, "com.darvonia", "approve_support", "Approved with Unit 7 excluded.")
+        with _travel(12):
+            Incident.objects.get_or_create(
+                engagement=e, recipient=self.recipients["unit7"], occurred_on=self.today - timedelta(days=16),
+                defaults=dict(
+                    place="Road between Kael and Omri",
+                    description="Two traders reported killed at an informal checkpoint run by officers of Unit 7.",
+                    channel=Channel.UN_MONITORING, verification_status=VerificationStatus.CORROBORATED,
+                    grave_violation=True, substantial_grounds=True, logged_by=self.users["pm.darvonia"],
+                ),
+            )
+        self._step(e, 10, "pm.darvonia", "open_intercession",
+                   "OHCHR corroborated two killings at a Unit 7 checkpoint; the radios were seen in use there.")
+
+    def meridia(self):
+        e = self._open(
+            25, "MER", self.p_medevac, "coast", "MEDEVAC from the southern coast",
+            [dict(description="Medical evacuation of injured coast guards and migrants", activity_type=ActivityType.MEDEVAC)],
+            focal=self.focal_meridia, by="pm.meridia",
+        )
+        if e is not None:
+            self._step(e, 24, "pm.meridia", "start_screening", "MEDEVAC only.")
+            self._step(e, 23, "pm.meridia", "conclude_not_applicable", "Every activity is MEDEVAC, exempt under P¶9(e).")
+        e = self._open(
+            100, "MER", self.p_sar, "coast", "Search-and-rescue training and boats for the coast guard",
+            [dict(description="Search-and-rescue training", activity_type=ActivityType.TRAINING),
+             dict(description="Two rigid inflatable boats", activity_type=ActivityType.MATERIAL)],
+            focal=self.focal_meridia, by="pm.meridia",
+        )
+        if e is not None:
+            self._step(e, 98, "pm.meridia", "start_screening", "Coast guard, equipment and training.")
+            self._step(e, 97, "pm.meridia", "conclude_applicable", "HRDDP applies.")
+            self._preconditions(e)
+            self._step(e, 90, "pm.meridia", "pass_preconditions", "Preconditions met.")
+            self._coordination(e, mechanism=False)
+            self._step(e, 88, "pm.meridia", "complete_coordination", "No UN HRDDP country mechanism in Meridia.")
+            self._assessment(e, "medium", [("Reported pushbacks of migrant boats (refoulement risk)", RiskElement.COMPLIANCE_RECORD)], {})
+            self._step(e, 70, "pm.meridia", "submit_assessment", "Rated medium.")
+            self._step(e, 66, "com.meridia", "endorse", "Endorsed; the plan must address pushbacks.")
+        e = self._open(
+            5, "MER", self.p_sar, "mer_police", "Community policing in Port Meridian",
+            [dict(description="Community-policing training", activity_type=ActivityType.TRAINING)], by="pm.meridia",
+        )
+        if e is not None:
+            self._step(e, 4, "pm.meridia", "start_screening", "New request from the national police.")
+
+
+def failing_evidence(key: str) -> str:
+    return {
+        "no_death_penalty": "The centre holds death-row prisoners and executions were carried out there in 2025.",
+    }.get(key, "Not met.")
+
+
+@transaction.atomic
+def demo_load() -> list[DemoLogin]:
+    scenario = _Scenario()
+    scenario.offices_and_people()
+    scenario.recipients_and_commanders()
+    scenario.projects()
+    scenario.esse_police()
+    scenario.border_case()
+    scenario.detention_case()
+    scenario.rapid_unit_case()
+    scenario.meridia()
+    return LOGINS

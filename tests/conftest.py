@@ -1,0 +1,58 @@
+"""The shared test base: two offices; in office A a project manager (the owner)
+and a Chief of Mission (the colleague); in office B a project manager (the
+outsider); HQ and an auditor who see both."""
+
+import pytest
+
+from hrddp.models import Role
+from tests.factories import EngagementFactory, OfficeFactory, user_with_role
+
+
+@pytest.fixture
+def office_a(db):
+    return OfficeFactory(code="aaa", name="Office A", country="Darvonia")
+
+
+@pytest.fixture
+def office_b(db):
+    return OfficeFactory(code="bbb", name="Office B", country="Meridia")
+
+
+@pytest.fixture
+def pm(office_a):
+    return user_with_role(Role.PROJECT_MANAGER, office_a, username="pm.a")
+
+
+@pytest.fixture
+def com(office_a):
+    return user_with_role(Role.CHIEF_OF_MISSION, office_a, username="com.a")
+
+
+@pytest.fixture
+def outsider(office_b):
+    return user_with_role(Role.PROJECT_MANAGER, office_b, username="pm.b")
+
+
+@pytest.fixture
+def com_b(office_b):
+    return user_with_role(Role.CHIEF_OF_MISSION, office_b, username="com.b")
+
+
+@pytest.fixture
+def hq(db):
+    return user_with_role(Role.HQ_HUMAN_RIGHTS, None, username="hq")
+
+
+@pytest.fixture
+def auditor(db):
+    return user_with_role(Role.AUDITOR, None, username="auditor")
+
+
+@pytest.fixture
+def engagement(office_a):
+    return EngagementFactory(office=office_a)
+
+
+@pytest.fixture
+def engagement_b(office_b):
+    return EngagementFactory(office=office_b)
