@@ -51,11 +51,31 @@ class Arrow:
 
 
 @dataclass(frozen=True)
+class SharedExit:
+    """A step open from many states (e.g. withdrawing a request), listed rather than drawn."""
+
+    name: str
+    label: str
+    who: str
+    sources: tuple[str, ...]
+    target: str
+
+    @property
+    def source_labels(self):
+        return [State(s).label for s in self.sources]
+
+    @property
+    def target_label(self):
+        return State(self.target).label
+
+
+@dataclass(frozen=True)
 class Layout:
     width: float
     height: float
     nodes: tuple[Node, ...]
     arrows: tuple[Arrow, ...]
+    shared_exits: tuple[SharedExit, ...]
 
 
 class _View:
@@ -68,12 +88,23 @@ def _path(points) -> str:
     return f"M{first[0]:.1f},{first[1]:.1f} " + " ".join(f"L{x:.1f},{y:.1f}" for x, y in rest)
 
 
+# A step open from more states than this is listed under the drawing: ten
+# arrows into one state would hide the lifecycle's shape.
+MAX_DRAWN_SOURCES = 3
+
+
 @functools.cache
 def lifecycle_layout() -> Layout:
+    sources_by_name: dict[str, list] = {}
+    for t in all_transitions():
+        sources_by_name.setdefault(t.name, []).append(t)
+    shared = {name for name, ts in sources_by_name.items() if len(ts) > MAX_DRAWN_SOURCES}
+
     # One arrow per (source, target) pair, carrying every transition between them.
     pairs: dict[tuple[str, str], list] = {}
     for t in all_transitions():
-        pairs.setdefault((t.source, t.target), []).append(t)
+        if t.name not in shared:
+            pairs.setdefault((t.source, t.target), []).append(t)
 
     vertices = {state.value: Vertex(state.value) for state in State}
     for v in vertices.values():
@@ -92,9 +123,10 @@ def lifecycle_layout() -> Layout:
         layout.route_edge = route_with_lines
         layout.draw(3)
 
-    xs = [v.view.xy[0] for v in vertices.values()]
-    ys = [v.view.xy[1] for v in vertices.values()]
-    dx, dy = MARGIN + NODE_W / 2 - min(xs), MARGIN + NODE_H / 2 - min(ys)
+    route_points = [p for e in edges.values() for p in e.view._pts]
+    xs = [v.view.xy[0] - NODE_W / 2 for v in vertices.values()] + [p[0] for p in route_points]
+    ys = [v.view.xy[1] - NODE_H / 2 for v in vertices.values()] + [p[1] for p in route_points]
+    dx, dy = MARGIN - min(xs), MARGIN - min(ys)
 
     nodes = tuple(
         Node(state=s.value, label=s.label, x=vertices[s.value].view.xy[0] + dx - NODE_W / 2,
@@ -115,6 +147,15 @@ def lifecycle_layout() -> Layout:
             path = _path(points)
         arrows.append(Arrow(source=source, target=target, names=names, labels=labels, path=path))
 
-    width = max(n.x for n in nodes) + NODE_W + MARGIN + 30
-    height = max(n.y for n in nodes) + NODE_H + MARGIN
-    return Layout(width=width, height=height, nodes=nodes, arrows=tuple(arrows))
+    right = max([n.x + NODE_W for n in nodes] + [p[0] + dx for p in route_points])
+    bottom = max([n.y + NODE_H for n in nodes] + [p[1] + dy for p in route_points])
+    shared_exits = tuple(
+        SharedExit(
+            name=name, label=sources_by_name[name][0].label, who=sources_by_name[name][0].who,
+            sources=tuple(t.source for t in sources_by_name[name]), target=sources_by_name[name][0].target,
+        )
+        for name in sorted(shared)
+    )
+    return Layout(
+        width=right + MARGIN + 30, height=bottom + MARGIN, nodes=nodes, arrows=tuple(arrows), shared_exits=shared_exits
+    )

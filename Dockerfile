@@ -1,0 +1,12 @@
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /app
+COPY requirements.lock ./
+RUN pip install --no-cache-dir -r requirements.lock
+COPY . .
+RUN DEBUG=1 python manage.py collectstatic --noinput -v0 \
+    && useradd --system --home /app hrddp && mkdir -p /app/var && chown -R hrddp /app/var
+USER hrddp
+EXPOSE 8000
+CMD ["gunicorn", "hrddp.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
