@@ -9,7 +9,7 @@ from assessments.models import (
     RiskFactor,
     Screening,
 )
-from hrddp.admin_scoping import ScopedAdmin
+from hrddp.admin_scoping import ScopedAdmin, ScopedChoicesMixin
 
 
 @admin.register(Screening)
@@ -33,17 +33,17 @@ class CoordinationRecordAdmin(ScopedAdmin):
     list_select_related = ["engagement"]
 
 
-class AssessmentElementInline(admin.StackedInline):
+class AssessmentElementInline(ScopedChoicesMixin, admin.StackedInline):
     model = AssessmentElement
     extra = 0
 
 
-class CitedSourceInline(admin.TabularInline):
+class CitedSourceInline(ScopedChoicesMixin, admin.TabularInline):
     model = CitedSource
     extra = 0
 
 
-class RiskFactorInline(admin.TabularInline):
+class RiskFactorInline(ScopedChoicesMixin, admin.TabularInline):
     model = RiskFactor
     extra = 0
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from hrddp import access
-from hrddp.admin_scoping import ReadOnlyAdmin, ScopedAdmin
+from hrddp.admin_scoping import ReadOnlyAdmin, ScopedAdmin, ScopedChoicesMixin
 from hrddp.models import (
     AuditEntry,
     CommandPeriod,
@@ -48,7 +48,7 @@ class MembershipAdmin(ScopedAdmin):
     list_select_related = ["user", "office"]
 
 
-class CommandPeriodInline(admin.TabularInline):
+class CommandPeriodInline(ScopedChoicesMixin, admin.TabularInline):
     model = CommandPeriod
     extra = 0
     fk_name = "person"
@@ -94,7 +94,7 @@ class ProjectAdmin(ScopedAdmin):
     search_fields = ["code", "title"]
 
 
-class SupportActivityInline(admin.TabularInline):
+class SupportActivityInline(ScopedChoicesMixin, admin.TabularInline):
     model = SupportActivity
     extra = 0
 

@@ -14,7 +14,8 @@ from hrddp import access, lifecycle
 from hrddp.diagram import lifecycle_layout
 from hrddp.forms import EngagementFilterForm, TransitionForm
 from hrddp.models import Engagement, State
-from hrddp.services import EngagementChangedMeanwhile, TransitionRefused, engagement_transition
+from hrddp import services
+from hrddp.services import EngagementChangedMeanwhile, TransitionRefused
 
 PAGE_SIZE = 50
 
@@ -105,7 +106,7 @@ def engagement_transition(request, pk, name):
         status = 400
     else:
         try:
-            engagement_transition(
+            services.engagement_transition(
                 engagement_id=engagement.pk, name=name, by=request.user,
                 justification=form.cleaned_data["justification"],
                 expected_revision=form.cleaned_data["revision"],

@@ -1,10 +1,10 @@
 from django.contrib import admin
 
-from hrddp.admin_scoping import ScopedAdmin
+from hrddp.admin_scoping import ScopedAdmin, ScopedChoicesMixin
 from mitigation.models import MitigationMeasure, MitigationPlan
 
 
-class MitigationMeasureInline(admin.StackedInline):
+class MitigationMeasureInline(ScopedChoicesMixin, admin.StackedInline):
     model = MitigationMeasure
     extra = 0
     filter_horizontal = ["risk_factors"]

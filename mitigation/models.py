@@ -62,9 +62,11 @@ class MitigationPlan(models.Model):
                 reasons.append("No measure targets these risk factors: " + "; ".join(untargeted) + ".")
         if not self.residual_risk:
             reasons.append("The residual risk after mitigation has not been stated.")
-        if coordination is not None and coordination.mechanism_exists and coordination.core_measure_lines():
-            if not live.filter(from_gpraf=True).exists():
-                reasons.append("The GPRAF's core mitigation measures are not in the plan.")
+        if coordination is not None and coordination.mechanism_exists:
+            included = set(live.filter(from_gpraf=True).values_list("title", flat=True))
+            missing = [line for line in coordination.core_measure_lines() if line not in included]
+            if missing:
+                reasons.append("The GPRAF's core mitigation measures are not in the plan: " + "; ".join(missing) + ".")
         return reasons
 
     def mark_submitted(self, *, by):

@@ -1,0 +1,220 @@
+"""The admin shows each user only what the rest of the app shows them, and the
+audit trail cannot be written, changed or deleted through it."""
+
+import pytest
+from django.urls import reverse
+from guardian.shortcuts import assign_perm
+
+from assessments.models import RiskAssessment
+from hrddp.models import AuditEntry, State
+from tests.factories import FocalPointFactory, SupportActivityFactory
+
+
+@pytest.fixture(autouse=True)
+def staff(pm, com, outsider, hq, auditor):
+    for user in (pm, com, outsider, hq, auditor):
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+
+
+def _change_url(obj):
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def _changelist_url(model):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+
+
+def _listed(client, user, model):
+    client.force_login(user)
+    response = client.get(_changelist_url(model))
+    assert response.status_code == 200
+    return set(response.context["cl"].result_list)
+
+
+def _records(engagement, actor):
+    """One record of each scoped kind hanging off the engagement."""
+    activity = SupportActivityFactory(engagement=engagement)
+    entry = AuditEntry.objects.create(
+        engagement=engagement, actor=actor, action="open",
+        to_state=State.DRAFT, justification="Request received.",
+    )
+    assessment = RiskAssessment.objects.create(engagement=engagement, version=1)
+    return {
+        "engagement": engagement,
+        "activity": activity,
+        "audit entry": entry,
+        "risk assessment": assessment,
+        "project": engagement.project,
+        "recipient": engagement.recipient,
+    }
+
+
+@pytest.fixture
+def records_a(pm, engagement):
+    return _records(engagement, pm)
+
+
+@pytest.fixture
+def records_b(outsider, engagement_b):
+    return _records(engagement_b, outsider)
+
+
+KINDS = ["engagement", "activity", "audit entry", "risk assessment", "project", "recipient"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_it_returns_404_for_another_offices_record_on_its_change_page(client, pm, records_a, records_b, kind):
+    client.force_login(pm)
+
+    assert client.get(_change_url(records_a[kind])).status_code == 200
+    assert client.get(_change_url(records_b[kind])).status_code == 404
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_it_returns_404_to_the_outsider_for_office_as_record(client, outsider, records_a, records_b, kind):
+    client.force_login(outsider)
+
+    assert client.get(_change_url(records_a[kind])).status_code == 404
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_it_leaves_another_offices_records_out_of_the_changelist(client, pm, records_a, records_b, kind):
+    listed = _listed(client, pm, type(records_a[kind]))
+
+    assert records_a[kind] in listed
+    assert records_b[kind] not in listed
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_it_shows_hq_the_records_of_both_offices(client, hq, records_a, records_b, kind):
+    listed = _listed(client, hq, type(records_a[kind]))
+
+    assert {records_a[kind], records_b[kind]} <= listed
+    assert client.get(_change_url(records_b[kind])).status_code == 200
+
+
+def test_it_refuses_a_post_to_another_offices_engagement(client, pm, engagement_b):
+    client.force_login(pm)
+    title = engagement_b.title
+
+    response = client.post(_change_url(engagement_b), {"title": "Taken over"})
+
+    assert response.status_code == 404
+    engagement_b.refresh_from_db()
+    assert engagement_b.title == title
+
+
+def test_it_leaves_other_offices_out_of_the_engagement_forms_office_choices(client, pm, office_a, office_b, engagement):
+    client.force_login(pm)
+
+    response = client.get(_change_url(engagement))
+
+    assert set(response.context["adminform"].form.fields["office"].queryset) == {office_a}
+
+
+def test_it_leaves_another_offices_focal_points_and_recipients_out_of_the_engagement_form(
+    client, pm, office_b, engagement, engagement_b
+):
+    focal_b = FocalPointFactory(office=office_b, full_name="Hélène Marsac")
+    client.force_login(pm)
+
+    response = client.get(_change_url(engagement))
+
+    fields = response.context["adminform"].form.fields
+    assert focal_b not in set(fields["focal_point"].queryset)
+    assert engagement_b.recipient not in set(fields["recipient"].queryset)
+    assert "Hélène Marsac" not in response.content.decode()
+
+
+def test_it_leaves_another_countrys_persons_of_interest_and_units_out_of_the_command_period_form(
+    client, pm, engagement, engagement_b
+):
+    from hrddp.models import PersonOfInterest
+
+    person_b = PersonOfInterest.objects.create(
+        full_name="Oren Tasko", rank="Major", recipient=engagement_b.recipient,
+        substantiated_allegations="Named in a report on extrajudicial killings.",
+    )
+    client.force_login(pm)
+
+    response = client.get(reverse("admin:hrddp_commandperiod_add"))
+
+    assert response.status_code == 200
+    fields = response.context["adminform"].form.fields
+    assert person_b not in set(fields["person"].queryset)
+    assert engagement_b.recipient not in set(fields["unit"].queryset)
+    assert "Oren Tasko" not in response.content.decode()
+
+
+def test_it_does_not_let_a_view_only_grant_change_the_engagement_in_the_admin(
+    client, outsider, engagement, engagement_b
+):
+    # The outsider may view office A's engagement; their role (PM) is in office B only.
+    assign_perm("hrddp.view_engagement", outsider, engagement)
+    client.force_login(outsider)
+    url = _change_url(engagement)
+    assert client.get(url).status_code == 200
+
+    response = client.post(url, {
+        "title": "Renamed by the outsider", "office": engagement_b.office_id, "project": engagement_b.project_id,
+        "recipient": engagement.recipient_id, "focal_point": "", "previous_request": "",
+        "activities-TOTAL_FORMS": "0", "activities-INITIAL_FORMS": "0",
+        "activities-MIN_NUM_FORMS": "0", "activities-MAX_NUM_FORMS": "1000",
+    })
+
+    assert response.status_code == 403
+    engagement.refresh_from_db()
+    assert engagement.title != "Renamed by the outsider"
+    assert engagement.office.code == "aaa"
+
+
+# --- The audit trail is read-only in the admin ----------------------------------
+
+
+def test_it_offers_no_way_to_add_an_audit_entry(client, pm, records_a):
+    client.force_login(pm)
+
+    changelist = client.get(_changelist_url(AuditEntry))
+    assert changelist.status_code == 200
+    assert changelist.context["has_add_permission"] is False
+    assert reverse("admin:hrddp_auditentry_add") not in changelist.content.decode()
+
+    assert client.get(reverse("admin:hrddp_auditentry_add")).status_code == 403
+    response = client.post(
+        reverse("admin:hrddp_auditentry_add"),
+        {"engagement": records_a["engagement"].pk, "actor": pm.pk, "action": "forged", "justification": "x"},
+    )
+    assert response.status_code == 403
+    assert not AuditEntry.objects.filter(action="forged").exists()
+
+
+@pytest.mark.parametrize("who", ["pm", "hq", "superuser"])
+def test_it_shows_an_audit_entry_read_only_and_refuses_a_change(client, records_a, request, who, admin_user):
+    user = admin_user if who == "superuser" else request.getfixturevalue(who)
+    entry = records_a["audit entry"]
+    client.force_login(user)
+
+    page = client.get(_change_url(entry))
+    assert page.status_code == 200
+    assert page.context["has_change_permission"] is False
+    assert 'name="_save"' not in page.content.decode()
+
+    response = client.post(_change_url(entry), {"action": "forged", "justification": "Rewritten.", "actor": user.pk})
+    assert response.status_code == 403
+    entry.refresh_from_db()
+    assert (entry.action, entry.justification) == ("open", "Request received.")
+
+
+@pytest.mark.parametrize("who", ["pm", "hq", "superuser"])
+def test_it_refuses_to_delete_an_audit_entry(client, records_a, request, who, admin_user):
+    user = admin_user if who == "superuser" else request.getfixturevalue(who)
+    entry = records_a["audit entry"]
+    client.force_login(user)
+    delete_url = reverse("admin:hrddp_auditentry_delete", args=[entry.pk])
+
+    assert client.get(delete_url).status_code == 403
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    client.post(_changelist_url(AuditEntry), {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"})
+
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
