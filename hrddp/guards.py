@@ -224,11 +224,21 @@ def course_of_action_chosen(engagement):
         return "Choose at least one course of action first."
 
 
+def _course_recorded(engagement) -> bool:
+    case = _open_case(engagement)
+    return case is not None and case.course_recorded_at is not None
+
+
 @guard
 def course_of_action_recorded(engagement):
-    case = _open_case(engagement)
-    if case is None or case.course_recorded_at is None:
+    if not _course_recorded(engagement):
         return "A course of action must be recorded and tried first: suspension is a last resort."
+
+
+@guard
+def course_of_action_recorded_before_result(engagement):
+    if not _course_recorded(engagement):
+        return "Record the course of action agreed with the Chief of Mission before recording its result."
 
 
 @guard

@@ -276,8 +276,8 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
     # --- Action 6 -------------------------------------------------------------
 
     @transition(
-        field=state, source=State.ACTIVE, target=State.ASSESSMENT, permission=may_prepare_or_decide,
-        custom=_label("Start a reassessment", EITHER, "secondary"),
+        field=state, source=State.ACTIVE, target=State.ASSESSMENT, permission=may_prepare,
+        custom=_label("Start a reassessment", PM, "secondary"),
     )
     def start_reassessment(self, *, by, justification):
         from assessments.services import assessment_start
@@ -315,7 +315,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state, source=State.INTERCESSION, target=State.ACTIVE,
-        conditions=[guards.course_of_action_recorded], permission=may_decide,
+        conditions=[guards.course_of_action_recorded_before_result], permission=may_decide,
         custom=_label("Result A: violations addressed, continue", COM),
     )
     def resolve(self, *, by, justification):
