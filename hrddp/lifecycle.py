@@ -56,7 +56,8 @@ def transition_label(name: str) -> str:
     return {"open": "Opened the request"}.get(name, name.replace("_", " ").capitalize())
 
 
-def _transition_from(engagement: Engagement, name: str):
+def transition_from(engagement: Engagement, name: str):
+    """The django-fsm transition called `name` out of the engagement's current state, if any."""
     method = getattr(engagement, name, None)
     meta = getattr(method, "_django_fsm", None)
     if meta is None:
@@ -79,7 +80,7 @@ def may_attempt(engagement: Engagement, user, name: str) -> bool:
 
 def refusal_reasons(engagement: Engagement, name: str) -> list[str]:
     """Why a transition cannot be taken now, in plain words (empty when it can)."""
-    t = _transition_from(engagement, name)
+    t = transition_from(engagement, name)
     if t is None:
         return [f"This cannot be done while the engagement is at '{State(engagement.state).label}'."]
     reasons: list[str] = []
@@ -98,11 +99,18 @@ def choices_for(engagement: Engagement, user) -> list[TransitionChoice]:
     for t in all_transitions():
         if t.source != engagement.state:
             continue
-        fsm_transition = _transition_from(engagement, t.name)
+        fsm_transition = transition_from(engagement, t.name)
         if not fsm_transition.has_perm(engagement, user):
             continue
         choices.append(TransitionChoice(info=t, refusals=refusal_reasons(engagement, t.name)))
     return choices
+
+
+def steps_by_others(engagement: Engagement, choices: list[TransitionChoice]) -> list[TransitionInfo]:
+    """Steps out of the current state that other roles take (what the engagement waits for),
+    given the user's own `choices_for` the engagement."""
+    mine = {c.info.name for c in choices}
+    return [t for t in all_transitions() if t.source == engagement.state and t.name not in mine]
 
 
 def available_names(engagement: Engagement, user) -> list[str]:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
 from hrddp.tasks import send_transition_notice
-from hrddp.lifecycle import _transition_from, is_transition, refusal_reasons
+from hrddp.lifecycle import transition_from, is_transition, refusal_reasons
 from hrddp.queue import enqueue_after_commit
 from hrddp.models import AuditEntry, Engagement, Project, Recipient, SupportActivity, User
 
@@ -77,7 +77,7 @@ def engagement_transition(
             engagement = Engagement.objects.select_for_update().get(pk=engagement_id)
             if expected_revision is not None and engagement.revision != expected_revision:
                 raise EngagementChangedMeanwhile()
-            fsm_transition = _transition_from(engagement, name)
+            fsm_transition = transition_from(engagement, name)
             if fsm_transition is not None and not fsm_transition.has_perm(engagement, by):
                 raise PermissionDenied("Your role does not allow this step on this engagement.")
             reasons = refusal_reasons(engagement, name)

@@ -70,6 +70,7 @@ def _detail_context(request, engagement, **extra):
         "history": history,
         "offered": [c for c in choices if c.info.name in available],
         "blocked": [c for c in choices if c.info.name not in available],
+        "by_others": lifecycle.steps_by_others(engagement, choices),
         "layout": layout,
         "visited": visited,
         "available_names": available,
@@ -120,7 +121,10 @@ def engagement_transition(request, pk, name):
             return redirect("engagement_detail", pk=engagement.pk)
     return render(
         request, "hrddp/engagement_transition.html",
-        {"engagement": engagement, "info": info, "form": form, "refusals": refusals},
+        {
+            "engagement": engagement, "info": info, "form": form, "refusals": refusals,
+            "possible_here": lifecycle.transition_from(engagement, name) is not None,
+        },
         status=status,
     )
 

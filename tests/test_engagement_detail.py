@@ -180,3 +180,15 @@ def test_it_runs_a_bounded_number_of_queries(client, django_assert_max_num_queri
             response = client.get(_url(engagement))
         assert response.status_code == 200
         assert len(response.context["history"]) == size
+
+
+def test_it_tells_the_chief_of_mission_what_the_engagement_waits_for(client, com, office_a):
+    engagement = EngagementFactory(office=office_a, state=State.MITIGATION)
+    client.force_login(com)
+
+    response = client.get(reverse("engagement_detail", args=[engagement.pk]))
+
+    html = response.content.decode()
+    assert "Waiting for others" in html
+    assert "Submit the plan for approval" in html
+    assert "(project manager)" in html

@@ -153,3 +153,14 @@ def test_it_forbids_the_project_manager_a_chief_of_missions_step(client, pm, off
 def test_it_returns_404_for_an_unknown_step(client, pm, ready, name):
     assert _post(client, pm, ready, name=name).status_code == 404
     assert _unchanged(ready)
+
+
+def test_it_offers_no_form_for_a_step_that_does_not_leave_the_current_state(client, com, office_a):
+    engagement = EngagementFactory(office=office_a, state=State.MITIGATION)
+    client.force_login(com)
+
+    response = client.get(reverse("engagement_transition", args=[engagement.pk, "decline"]))
+
+    html = response.content.decode()
+    assert "This cannot be done while the engagement is at" in html
+    assert 'name="justification"' not in html
