@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from assessments.models import RiskRating
+
 
 class MeasureType(models.TextChoices):
     PROJECT_DESIGN = "project_design", "1. Project-design based"
@@ -33,7 +35,7 @@ class MitigationPlan(models.Model):
     engagement = models.OneToOneField("hrddp.Engagement", on_delete=models.CASCADE, related_name="mitigation_plan")
     residual_risk = models.CharField(
         "Residual risk after mitigation", max_length=8,
-        choices=[("low", "Low"), ("medium", "Medium"), ("high", "High")], blank=True,
+        choices=RiskRating.choices, blank=True,
     )
     residual_risk_justification = models.TextField(blank=True)
     waive_visibility = models.BooleanField(
