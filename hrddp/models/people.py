@@ -86,8 +86,8 @@ class Membership(models.Model):
                 fields=["user", "role"], condition=Q(office__isnull=True), name="membership_unique_global"
             ),
             models.CheckConstraint(
-                condition=Q(office__isnull=True, role__in=[r.value for r in GLOBAL_ROLES])
-                | Q(office__isnull=False) & ~Q(role__in=[r.value for r in GLOBAL_ROLES]),
+                condition=Q(office__isnull=True, role__in=sorted(r.value for r in GLOBAL_ROLES))
+                | Q(office__isnull=False) & ~Q(role__in=sorted(r.value for r in GLOBAL_ROLES)),
                 name="membership_office_matches_role",
             ),
         ]
