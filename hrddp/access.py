@@ -74,5 +74,13 @@ def user_may(user, codename: str, engagement: Engagement) -> bool:
     return user.has_perm(f"hrddp.{codename}", engagement)
 
 
+def require_may(user, codename: str, engagement: Engagement) -> None:
+    """403 unless the user may prepare ('prepare_engagement') or decide ('decide_engagement') on it."""
+    from django.core.exceptions import PermissionDenied
+
+    if not user_may(user, codename, engagement):
+        raise PermissionDenied("Your role does not allow this on this engagement.")
+
+
 def can_read_audit_trail(user) -> bool:
     return user.has_perm("hrddp.view_auditentry")
