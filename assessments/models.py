@@ -14,6 +14,10 @@ class Screening(models.Model):
     )
     provides_support = models.BooleanField("Does it provide support as the policy defines it?", null=True, blank=True)
     entirely_exempt = models.BooleanField("Is all of the support exempt?", null=True, blank=True)
+    # Why the project manager corrected a pre-filled answer, if they did.
+    engages_security_force_note = models.TextField(blank=True)
+    provides_support_note = models.TextField(blank=True)
+    entirely_exempt_note = models.TextField(blank=True)
     prudential_assessment = models.BooleanField(
         "Assess anyway (prudential assessment)", default=False,
         help_text="The toolkit advises assessing exempt support where reputational risks are high.",

@@ -1,24 +1,59 @@
 from django.db import transaction
 
-from assessments.models import AssessmentStatus, RiskAssessment, Screening
+from assessments.models import AssessmentStatus, CoordinationRecord, PreconditionsCheck, RiskAssessment, Screening
 from hrddp.models import Engagement, RecipientCategory, User
 
 
-def screening_prefill(*, engagement: Engagement) -> Screening:
-    """Pre-fill the three screening answers from the recipient and activities.
+QUESTIONS = ["engages_security_force", "provides_support", "entirely_exempt"]
+
+
+def screening_suggestion(*, engagement: Engagement) -> dict[str, bool]:
+    """The three screening answers as they follow from the recipient and activities.
 
     Every recipient category is a non-UN security force (P¶7); the answers on
-    support follow from the activities' types. The project manager confirms or
-    corrects them.
+    support follow from the activities' types (P¶8–9).
     """
     activities = list(engagement.activities.all())
+    return {
+        "engages_security_force": engagement.recipient.category in RecipientCategory.values,
+        "provides_support": bool(activities),
+        "entirely_exempt": bool(activities) and all(a.is_exempt for a in activities),
+    }
+
+
+def screening_prefill(*, engagement: Engagement) -> Screening:
+    """Create the screening with the suggested answers; the project manager confirms or corrects them."""
     screening, created = Screening.objects.get_or_create(engagement=engagement)
     if created:
-        screening.engages_security_force = engagement.recipient.category in RecipientCategory.values
-        screening.provides_support = bool(activities)
-        screening.entirely_exempt = bool(activities) and all(a.is_exempt for a in activities)
+        for question, answer in screening_suggestion(engagement=engagement).items():
+            setattr(screening, question, answer)
         screening.save()
     return screening
+
+
+def screening_save(*, engagement: Engagement, answers: dict, notes: dict, prudential: bool, rationale: str) -> Screening:
+    screening = screening_prefill(engagement=engagement)
+    for question in QUESTIONS:
+        setattr(screening, question, answers[question])
+        setattr(screening, f"{question}_note", notes.get(question, ""))
+    screening.prudential_assessment = prudential
+    screening.rationale = rationale
+    screening.save()
+    return screening
+
+
+def preconditions_save(*, engagement: Engagement, results: dict[str, tuple[bool | None, str]]) -> PreconditionsCheck:
+    check, _ = PreconditionsCheck.objects.get_or_create(engagement=engagement)
+    for key, (met, evidence) in results.items():
+        setattr(check, f"{key}_met", met)
+        setattr(check, f"{key}_evidence", evidence)
+    check.save()
+    return check
+
+
+def coordination_save(*, engagement: Engagement, **fields) -> CoordinationRecord:
+    record, _ = CoordinationRecord.objects.update_or_create(engagement=engagement, defaults=fields)
+    return record
 
 
 @transaction.atomic

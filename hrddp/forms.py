@@ -28,3 +28,69 @@ class EngagementFilterForm(forms.Form):
 
         self.fields["state"].choices = [("", "All states"), *State.choices]
         self.fields["office"].queryset = offices
+
+
+class EngagementOpenForm(forms.Form):
+    """A new request for support: the project, the recipient (existing or new) and a title."""
+
+    title = forms.CharField(max_length=250, help_text="e.g. Police post near the Esse IDP site")
+    project = forms.ModelChoiceField(queryset=None)
+    recipient = forms.ModelChoiceField(
+        queryset=None, required=False, label="Recipient force, command or unit",
+        help_text="Pick the recipient, or describe a new one below.",
+    )
+    new_recipient_name = forms.CharField(max_length=200, required=False, label="New recipient: name")
+    new_recipient_category = forms.ChoiceField(required=False, label="New recipient: category")
+    new_recipient_parent = forms.ModelChoiceField(
+        queryset=None, required=False, label="New recipient: part of",
+        help_text="For a command or unit, the force or command it belongs to.",
+    )
+    focal_point = forms.ModelChoiceField(queryset=None, required=False, label="Government focal point")
+
+    def __init__(self, *args, projects, recipients, focal_points, **kwargs):
+        super().__init__(*args, **kwargs)
+        from hrddp.models import RecipientCategory
+
+        self.fields["project"].queryset = projects
+        self.fields["recipient"].queryset = recipients
+        self.fields["new_recipient_parent"].queryset = recipients.exclude(level="unit")
+        self.fields["new_recipient_category"].choices = [("", "—"), *RecipientCategory.choices]
+        self.fields["focal_point"].queryset = focal_points
+
+    def clean(self):
+        data = super().clean()
+        new_name = data.get("new_recipient_name", "").strip()
+        if data.get("recipient") and new_name:
+            self.add_error("new_recipient_name", "Pick a recipient or describe a new one, not both.")
+        elif not data.get("recipient") and not new_name:
+            self.add_error("recipient", "Pick the recipient, or describe a new one.")
+        elif new_name and not data.get("new_recipient_category"):
+            self.add_error("new_recipient_category", "Give the new recipient's category.")
+        project, focal = data.get("project"), data.get("focal_point")
+        if project and focal and focal.office_id != project.office_id:
+            self.add_error("focal_point", "This focal point belongs to another office.")
+        return data
+
+
+def _grouped_activity_types():
+    from hrddp.models import EXEMPT_ACTIVITY_TYPES, ActivityType
+
+    support = [(t.value, t.label) for t in ActivityType if t not in EXEMPT_ACTIVITY_TYPES]
+    exempt = [(t.value, t.label) for t in ActivityType if t in EXEMPT_ACTIVITY_TYPES]
+    return [("", "—"), ("Support (P¶8 and the toolkit)", support), ("Exempt (P¶9)", exempt)]
+
+
+class ActivityForm(forms.Form):
+    description = forms.CharField(max_length=300, label="Activity")
+    activity_type = forms.ChoiceField(choices=_grouped_activity_types, label="Type")
+    delivery = forms.ChoiceField(choices=[("direct", "Direct"), ("indirect", "Through an implementing partner")])
+    implementing_partner = forms.CharField(max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("delivery") == "indirect" and not data.get("implementing_partner", "").strip():
+            self.add_error("implementing_partner", "Name the implementing partner for indirect support.")
+        return data
+
+
+ActivityFormSet = forms.formset_factory(ActivityForm, extra=3, min_num=1, validate_min=True)

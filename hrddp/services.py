@@ -56,6 +56,31 @@ def engagement_open(
     return engagement
 
 
+@transaction.atomic
+def engagement_open_request(
+    *, by: User, title: str, project: Project, recipient: Recipient | None, new_recipient_name: str = "",
+    new_recipient_category: str = "", new_recipient_parent: Recipient | None = None, focal_point=None,
+    activities: list[dict],
+) -> Engagement:
+    """Open a request, creating its recipient first when it is new to the office's country."""
+    if recipient is None:
+        level = "force"
+        if new_recipient_parent is not None:
+            level = "unit" if new_recipient_parent.level == "command" else "command"
+        recipient = Recipient(
+            name=new_recipient_name.strip(), category=new_recipient_category, level=level,
+            parent=new_recipient_parent, country=project.office.country,
+        )
+        recipient.full_clean()
+        recipient.save()
+    return engagement_open(
+        office=project.office, project=project, recipient=recipient, title=title, by=by, focal_point=focal_point,
+        activities=[
+            {k: a[k] for k in ("description", "activity_type", "delivery", "implementing_partner")} for a in activities
+        ],
+    )
+
+
 def engagement_transition(
     *, engagement_id: int, name: str, by: User, justification: str, expected_revision: int | None = None
 ) -> Engagement:

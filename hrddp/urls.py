@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from hrddp import views
@@ -8,9 +8,15 @@ from hrddp import views
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="engagement_list", permanent=False)),
     path("engagements/", views.engagement_list, name="engagement_list"),
+    path("engagements/new/", views.engagement_open, name="engagement_open"),
     path("engagements/<int:pk>/", views.engagement_detail, name="engagement_detail"),
     path("engagements/<int:pk>/history/", views.engagement_history, name="engagement_history"),
     path("engagements/<int:pk>/steps/<slug:name>/", views.engagement_transition, name="engagement_transition"),
+    # The Action pages of one engagement, by app.
+    path("engagements/<int:pk>/", include("assessments.urls")),
+    path("engagements/<int:pk>/", include("assessments.urls_risk")),
+    path("engagements/<int:pk>/", include("mitigation.urls")),
+    path("engagements/<int:pk>/", include("interventions.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/logout-everywhere/", views.logout_everywhere, name="logout_everywhere"),

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from hrddp import access, lifecycle
 from hrddp.diagram import lifecycle_layout
-from hrddp.forms import EngagementFilterForm, TransitionForm
-from hrddp.models import Engagement, State
+from hrddp.forms import ActivityFormSet, EngagementFilterForm, EngagementOpenForm, TransitionForm
+from hrddp.models import GovernmentFocalPoint, Engagement, Project, Recipient, Role, State
 from hrddp import services
 from hrddp.services import EngagementChangedMeanwhile, TransitionRefused
 
@@ -54,7 +54,11 @@ def engagement_list(request):
     return render(
         request,
         "hrddp/engagement_list.html",
-        {"page": page, "form": form, "query": query.urlencode(), "sees_every_office": access.sees_every_office(request.user)},
+        {
+            "page": page, "form": form, "query": query.urlencode(),
+            "sees_every_office": access.sees_every_office(request.user),
+            "can_open": any(role == Role.PROJECT_MANAGER for role, _ in access.memberships_of(request.user)),
+        },
     )
 
 
@@ -141,3 +145,29 @@ def logout_everywhere(request):
     logout(request)
     messages.info(request, "You have been signed out everywhere.")
     return redirect("login")
+
+
+@login_required
+def engagement_open(request):
+    """A project manager opens a new request for support."""
+    office_ids = {o for role, o in access.memberships_of(request.user) if role == Role.PROJECT_MANAGER and o}
+    if not office_ids:
+        raise PermissionDenied("Only a project manager of an office opens a request.")
+    projects = Project.objects.filter(office_id__in=office_ids).select_related("office")
+    countries = access.visible_offices(request.user).filter(pk__in=office_ids).values("country")
+    recipients = Recipient.objects.filter(country__in=countries).select_related("parent__parent")
+    focal_points = GovernmentFocalPoint.objects.filter(office_id__in=office_ids)
+    data = request.POST if request.method == "POST" else None
+    form = EngagementOpenForm(data, projects=projects, recipients=recipients, focal_points=focal_points)
+    activities = ActivityFormSet(data, prefix="activities")
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and activities.is_valid():
+            engagement = services.engagement_open_request(
+                by=request.user, **form.cleaned_data,
+                activities=[a.cleaned_data for a in activities if a.cleaned_data],
+            )
+            messages.success(request, f"Request {engagement.reference} opened. Start the screening when the activities are complete.")
+            return redirect("engagement_detail", pk=engagement.pk)
+        status = 400
+    return render(request, "hrddp/engagement_open.html", {"form": form, "activities": activities}, status=status)

@@ -95,3 +95,19 @@ class MitigationMeasure(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class MeasureTemplate(models.Model):
+    """A good-practice measure to start a plan from (the toolkit's examples, and the office's own)."""
+
+    title = models.CharField(max_length=300, unique=True)
+    measure_type = models.CharField(max_length=32, choices=MeasureType.choices)
+    nature = models.CharField(max_length=16, choices=MeasureNature.choices, default=MeasureNature.PREVENTIVE)
+    description = models.TextField(blank=True)
+    source = models.CharField(max_length=200, blank=True, help_text="Where the practice comes from.")
+
+    class Meta:
+        ordering = ["measure_type", "title"]
+
+    def __str__(self):
+        return self.title

@@ -1,5 +1,7 @@
-from mitigation.models import MeasureType, MitigationMeasure, MitigationPlan
+from django.db import transaction
+
 from hrddp.models import Engagement
+from mitigation.models import MeasureTemplate, MeasureType, MitigationMeasure, MitigationPlan
 
 
 def plan_inherit_core_measures(*, engagement: Engagement) -> MitigationPlan:
@@ -15,3 +17,19 @@ def plan_inherit_core_measures(*, engagement: Engagement) -> MitigationPlan:
         if line not in existing
     )
     return plan
+
+
+@transaction.atomic
+def plan_save(*, plan: MitigationPlan, plan_form, measure_formset) -> MitigationPlan:
+    """Save the plan and its measures together, or nothing."""
+    plan = plan_form.save()
+    measure_formset.instance = plan
+    measure_formset.save()
+    return plan
+
+
+def plan_add_from_catalogue(*, plan: MitigationPlan, templates: list[MeasureTemplate]) -> list[MitigationMeasure]:
+    return MitigationMeasure.objects.bulk_create(
+        MitigationMeasure(plan=plan, title=t.title, measure_type=t.measure_type, nature=t.nature, review_notes="")
+        for t in templates
+    )

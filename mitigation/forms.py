@@ -1,0 +1,66 @@
+from django import forms
+
+from mitigation.models import MeasureTemplate, MitigationMeasure, MitigationPlan
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = MitigationPlan
+        fields = ["residual_risk", "residual_risk_justification", "waive_visibility", "visibility_decision"]
+        widgets = {
+            "residual_risk_justification": forms.Textarea(attrs={"rows": 3}),
+            "visibility_decision": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"visibility_decision": "Visibility and branding decision"}
+        help_texts = {"visibility_decision": "What was agreed with the donor, in writing, about logos on materials."}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("residual_risk") and not data.get("residual_risk_justification", "").strip():
+            self.add_error("residual_risk_justification", "Say why the residual risk is at this level.")
+        if data.get("waive_visibility") and not data.get("visibility_decision", "").strip():
+            self.add_error("visibility_decision", "Record the written agreement with the donor.")
+        return data
+
+
+class MeasureForm(forms.ModelForm):
+    class Meta:
+        model = MitigationMeasure
+        fields = ["title", "measure_type", "nature", "risk_factors", "owner", "due_date", "budget_line", "status", "review_notes"]
+        widgets = {
+            "risk_factors": forms.CheckboxSelectMultiple,
+            "due_date": forms.DateInput(attrs={"type": "date"}),
+            "review_notes": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"risk_factors": "Risk factors it targets", "review_notes": "Effectiveness review notes"}
+
+    def __init__(self, *args, factors=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["risk_factors"].queryset = factors if factors is not None else self.fields["risk_factors"].queryset.none()
+
+
+class BaseMeasureFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, factors=None, **kwargs):
+        self.factors = factors
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "factors": self.factors}
+
+    @property
+    def empty_form(self):  # pragma: no cover - not rendered without JavaScript
+        form = super().empty_form
+        form.fields["risk_factors"].queryset = self.factors
+        return form
+
+
+MeasureFormSet = forms.inlineformset_factory(
+    MitigationPlan, MitigationMeasure, form=MeasureForm, formset=BaseMeasureFormSet, extra=1, can_delete=True
+)
+
+
+class CatalogueForm(forms.Form):
+    templates = forms.ModelMultipleChoiceField(
+        queryset=MeasureTemplate.objects.all(), widget=forms.CheckboxSelectMultiple,
+        label="Good-practice measures to add to the plan",
+    )

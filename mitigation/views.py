@@ -1,0 +1,131 @@
+"""Action 5 and the approval of support."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from hrddp.access import get_engagement_or_404, user_may
+from hrddp.models import PREPARE, Engagement, State
+from interventions.models import InterventionProcedure, LetterKind
+from mitigation import services
+from mitigation.forms import CatalogueForm, MeasureFormSet, PlanForm
+from mitigation.models import MeasureStatus, MeasureTemplate, MitigationPlan
+from mitigation.procedure import ProcedureForm
+
+
+def _engagement(request, pk) -> Engagement:
+    return get_engagement_or_404(request.user, pk, Engagement.objects.select_related("office", "project", "recipient"))
+
+
+def _require_prepare(request, engagement):
+    if not user_may(request.user, PREPARE, engagement):
+        raise PermissionDenied("Your role does not allow this on this engagement.")
+
+
+def _factor_coverage(assessment, plan):
+    """Each risk factor of the current assessment with how many live measures target it."""
+    if assessment is None:
+        return []
+    return list(
+        assessment.risk_factors.annotate(
+            measure_count=Count(
+                "measures", filter=Q(measures__plan=plan) & ~Q(measures__status=MeasureStatus.DROPPED), distinct=True
+            )
+        )
+    )
+
+
+@login_required
+def mitigation_plan(request, pk):
+    engagement = _engagement(request, pk)
+    editable = engagement.state == State.MITIGATION and user_may(request.user, PREPARE, engagement)
+    if request.method == "POST":
+        _require_prepare(request, engagement)
+        if not editable:
+            messages.error(request, "The plan can only be changed while the engagement is at the mitigation stage.")
+            return redirect("mitigation_plan", pk=engagement.pk)
+    if editable:
+        plan, _ = MitigationPlan.objects.get_or_create(engagement=engagement)
+    else:
+        plan = MitigationPlan.objects.filter(engagement=engagement).first()
+    assessment = engagement.current_assessment
+    factors = assessment.risk_factors.all() if assessment is not None else None
+    data = request.POST if request.method == "POST" else None
+    plan_form = PlanForm(data, instance=plan, prefix="plan")
+    formset = None
+    if plan is not None:
+        formset = MeasureFormSet(
+            data, instance=plan, prefix="measures", factors=factors,
+            queryset=plan.measures.prefetch_related("risk_factors"),
+        )
+    status = 200
+    if request.method == "POST":
+        if plan_form.is_valid() and formset.is_valid():
+            services.plan_save(plan=plan, plan_form=plan_form, measure_formset=formset)
+            messages.success(request, "Mitigation plan saved.")
+            return redirect("mitigation_plan", pk=engagement.pk)
+        status = 400
+    return render(
+        request, "mitigation/plan.html",
+        {
+            "engagement": engagement, "plan": plan, "plan_form": plan_form, "formset": formset, "editable": editable,
+            "assessment": assessment, "coverage": _factor_coverage(assessment, plan) if plan else [],
+            "catalogue_form": CatalogueForm(prefix="catalogue") if editable else None,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def add_from_catalogue(request, pk):
+    engagement = _engagement(request, pk)
+    _require_prepare(request, engagement)
+    if engagement.state != State.MITIGATION:
+        messages.error(request, "The plan can only be changed while the engagement is at the mitigation stage.")
+        return redirect("mitigation_plan", pk=engagement.pk)
+    form = CatalogueForm(request.POST, prefix="catalogue")
+    if form.is_valid():
+        plan, _ = MitigationPlan.objects.get_or_create(engagement=engagement)
+        added = services.plan_add_from_catalogue(plan=plan, templates=list(form.cleaned_data["templates"]))
+        messages.success(request, f"{len(added)} measure(s) added from the catalogue: choose the risk factors each targets.")
+    else:
+        messages.error(request, "Choose at least one measure from the catalogue.")
+    return redirect("mitigation_plan", pk=engagement.pk)
+
+
+@login_required
+def catalogue(request, pk):
+    engagement = _engagement(request, pk)
+    return render(request, "mitigation/catalogue.html", {"engagement": engagement, "templates": MeasureTemplate.objects.all()})
+
+
+@login_required
+def approval(request, pk):
+    """The internal intervention procedure (T/Box 7), the notification letter and the approval."""
+    engagement = _engagement(request, pk)
+    procedure = InterventionProcedure.objects.filter(engagement=engagement).first()
+    editable = engagement.state in (State.MITIGATION, State.APPROVAL) and user_may(request.user, PREPARE, engagement)
+    if request.method == "POST":
+        _require_prepare(request, engagement)
+        if not editable:
+            messages.error(request, "The procedure is set before support is approved.")
+            return redirect("approval", pk=engagement.pk)
+    form = ProcedureForm(request.POST or None, instance=procedure or InterventionProcedure(engagement=engagement), engagement=engagement)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Intervention procedure saved.")
+            return redirect("approval", pk=engagement.pk)
+        status = 400
+    letters = engagement.letters.filter(kind=LetterKind.NOTIFICATION).select_related("issued_by")
+    return render(
+        request, "mitigation/approval.html",
+        {"engagement": engagement, "form": form, "editable": editable, "procedure": procedure, "letters": letters,
+         "plan": MitigationPlan.objects.filter(engagement=engagement).first()},
+        status=status,
+    )
