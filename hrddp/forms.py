@@ -83,7 +83,10 @@ def _grouped_activity_types():
 class ActivityForm(forms.Form):
     description = forms.CharField(max_length=300, label="Activity")
     activity_type = forms.ChoiceField(choices=_grouped_activity_types, label="Type")
-    delivery = forms.ChoiceField(choices=[("direct", "Direct"), ("indirect", "Through an implementing partner")])
+    # The initial value keeps an untouched extra row "unchanged", so it may stay empty.
+    delivery = forms.ChoiceField(
+        choices=[("direct", "Direct"), ("indirect", "Through an implementing partner")], initial="direct"
+    )
     implementing_partner = forms.CharField(max_length=200, required=False)
 
     def clean(self):
@@ -93,4 +96,4 @@ class ActivityForm(forms.Form):
         return data
 
 
-ActivityFormSet = forms.formset_factory(ActivityForm, extra=3, min_num=1, validate_min=True)
+ActivityFormSet = forms.formset_factory(ActivityForm, extra=2, min_num=1, validate_min=True)
