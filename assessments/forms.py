@@ -64,7 +64,8 @@ class PreconditionsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for key, label in PreconditionsCheck.CHECKS:
             self.fields[f"{key}_met"] = forms.TypedChoiceField(
-                label=label[0].upper() + label[1:], choices=MET, coerce=_yes_no, widget=forms.RadioSelect, required=False,
+                label=label[0].upper() + label[1:], choices=MET, coerce=_yes_no, widget=forms.RadioSelect,
+                required=False, empty_value=None,  # unanswered stays open, it is not "not met"
             )
             self.fields[f"{key}_evidence"] = forms.CharField(
                 label="Evidence", required=False, widget=forms.Textarea(attrs={"rows": 2}),

@@ -150,9 +150,8 @@ class RiskAssessment(models.Model):
         return f"Risk assessment v{self.version} of {self.engagement}"
 
     def missing_for_submission(self) -> list[str]:
-        answered = {
-            e.element for e in self.elements.all() if e.narrative.strip()
-        }
+        # An element is answered by a narrative or a rating (Action 4).
+        answered = {e.element for e in self.elements.all() if e.narrative.strip() or e.rating}
         reasons = []
         unanswered = [label for value, label in RiskElement.choices if value not in answered and value != RiskElement.NON_PROVISION]
         if unanswered:
@@ -185,11 +184,11 @@ class RiskAssessment(models.Model):
     def mark_returned(self, *, by, comments):
         self._decide(AssessmentStatus.DRAFT, by, comments)
 
-    def mark_endorsed(self, *, by):
-        self._decide(AssessmentStatus.ENDORSED, by)
+    def mark_endorsed(self, *, by, comments=""):
+        self._decide(AssessmentStatus.ENDORSED, by, comments)
 
-    def mark_declined(self, *, by):
-        self._decide(AssessmentStatus.DECLINED, by)
+    def mark_declined(self, *, by, comments=""):
+        self._decide(AssessmentStatus.DECLINED, by, comments)
 
 
 class AssessmentElement(models.Model):

@@ -66,6 +66,14 @@ class EngagementOpenForm(forms.Form):
             self.add_error("recipient", "Pick the recipient, or describe a new one.")
         elif new_name and not data.get("new_recipient_category"):
             self.add_error("new_recipient_category", "Give the new recipient's category.")
+        elif new_name and data.get("project"):
+            from hrddp.models import Recipient
+
+            already = Recipient.objects.filter(
+                country=data["project"].office.country, parent=data.get("new_recipient_parent"), name__iexact=new_name
+            )
+            if already.exists():
+                self.add_error("new_recipient_name", "This recipient is already recorded: pick it in the list above.")
         project, focal = data.get("project"), data.get("focal_point")
         if project and focal and focal.office_id != project.office_id:
             self.add_error("focal_point", "This focal point belongs to another office.")

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
@@ -163,11 +163,18 @@ def engagement_open(request):
     status = 200
     if request.method == "POST":
         if form.is_valid() and activities.is_valid():
-            engagement = services.engagement_open_request(
-                by=request.user, **form.cleaned_data,
-                activities=[a.cleaned_data for a in activities if a.cleaned_data],
-            )
-            messages.success(request, f"Request {engagement.reference} opened. Start the screening when the activities are complete.")
-            return redirect("engagement_detail", pk=engagement.pk)
+            try:
+                engagement = services.engagement_open_request(
+                    by=request.user, **form.cleaned_data,
+                    activities=[a.cleaned_data for a in activities if a.cleaned_data],
+                )
+            except ValidationError as exc:
+                # A check only the database can make (e.g. a recipient recorded meanwhile).
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request, f"Request {engagement.reference} opened. Start the screening when the activities are complete."
+                )
+                return redirect("engagement_detail", pk=engagement.pk)
         status = 400
     return render(request, "hrddp/engagement_open.html", {"form": form, "activities": activities}, status=status)

@@ -34,18 +34,23 @@ class MeasureForm(forms.ModelForm):
         }
         labels = {"risk_factors": "Risk factors it targets", "review_notes": "Effectiveness review notes"}
 
-    def __init__(self, *args, factors=None, **kwargs):
+    def __init__(self, *args, factors=None, factor_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["risk_factors"].queryset = factors if factors is not None else self.fields["risk_factors"].queryset.none()
+        field = self.fields["risk_factors"]
+        field.queryset = factors if factors is not None else field.queryset.none()
+        if factor_choices is not None:
+            # Read once for the whole formset, not once per measure.
+            field.choices = factor_choices
 
 
 class BaseMeasureFormSet(forms.BaseInlineFormSet):
     def __init__(self, *args, factors=None, **kwargs):
         self.factors = factors
+        self.factor_choices = [(f.pk, f.description) for f in factors] if factors is not None else []
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "factors": self.factors}
+        return {**super().get_form_kwargs(index), "factors": self.factors, "factor_choices": self.factor_choices}
 
     @property
     def empty_form(self):  # pragma: no cover - not rendered without JavaScript

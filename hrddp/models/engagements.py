@@ -220,7 +220,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
         custom=_label("Endorse the assessment", COM),
     )
     def endorse(self, *, by, justification):
-        self.current_assessment.mark_endorsed(by=by)
+        self.current_assessment.mark_endorsed(by=by, comments=justification)
 
     @transition(
         field=state, source=State.ENDORSEMENT, target=State.ACTIVE,
@@ -228,7 +228,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
         custom=_label("Endorse the reassessment: the plan stands", COM, "secondary"),
     )
     def endorse_plan_stands(self, *, by, justification):
-        self.current_assessment.mark_endorsed(by=by)
+        self.current_assessment.mark_endorsed(by=by, comments=justification)
 
     @transition(
         field=state, source=State.ENDORSEMENT, target=State.DECLINED,
@@ -236,7 +236,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
         custom=_label("Decline: high risk no mitigation can reduce", COM, "danger"),
     )
     def decline(self, *, by, justification):
-        self.current_assessment.mark_declined(by=by)
+        self.current_assessment.mark_declined(by=by, comments=justification)
 
     @transition(
         field=state, source=State.DECLINED, target=State.ASSESSMENT, permission=may_decide,
