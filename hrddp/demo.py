@@ -34,7 +34,8 @@ from hrddp.models import (
     User,
 )
 from hrddp.services import engagement_open, engagement_transition
-from interventions.models import InterventionProcedure, Letter, LetterKind
+from interventions.letters import letter_draft, letter_issue, letter_record_dispatch
+from interventions.models import InterventionProcedure, LetterKind
 from mitigation.models import MeasureNature, MeasureType, MitigationMeasure, MitigationPlan
 from monitoring.models import Channel, Incident, VerificationStatus
 
@@ -287,16 +288,15 @@ class _Scenario:
                 reporting_to_com="Same-day e-mail and call to the Chief of Mission; written report within 48 hours.",
             ),
         )
+        com = self.users["com.darvonia"]
         with _travel(days_ago):
-            Letter.objects.get_or_create(
-                engagement=engagement, kind=LetterKind.NOTIFICATION,
-                defaults=dict(
-                    language="en", reference=f"{engagement.reference}/L/001",
-                    addressee=f"{focal.full_name}, {focal.title}, {focal.authority}",
-                    signatory=self.users["com.darvonia"], issued_at=timezone.now(), issued_by=self.users["com.darvonia"],
-                    dispatched_on=timezone.localdate(), dispatch_channel="Hand delivery",
-                ),
+            letter = letter_draft(
+                engagement=engagement, kind=LetterKind.NOTIFICATION, language="en",
+                addressee=f"{focal.full_name}\n{focal.title}\n{focal.authority}", signatory=com,
+                subject="", body="", by=self.users["pm.darvonia"],
             )
+            letter_issue(letter=letter, by=com)
+            letter_record_dispatch(letter=letter, dispatched_on=timezone.localdate(), channel="Hand delivery", by=com)
 
     def esse_police(self):
         """The toolkit's Box 7 case: support to the police in Esse Province, now active."""

@@ -53,7 +53,14 @@ def transition_label(name: str) -> str:
     info = transition_info(name)
     if info is not None:
         return info.label
-    return {"open": "Opened the request"}.get(name, name.replace("_", " ").capitalize())
+    # Decisions recorded in the history that are not state changes.
+    other = {
+        "open": "Opened the request",
+        "draft_letter": "Drafted a letter",
+        "issue_letter": "Issued a letter",
+        "record_letter_dispatch": "Recorded a letter's dispatch",
+    }
+    return other.get(name, name.replace("_", " ").capitalize())
 
 
 def transition_from(engagement: Engagement, name: str):

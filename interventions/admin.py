@@ -13,16 +13,24 @@ class InterventionProcedureAdmin(ScopedAdmin):
 
 @admin.register(Letter)
 class LetterAdmin(ScopedAdmin):
+    """Read only: letters are drafted, issued and dispatched in the app (interventions.letters),
+    which numbers them, renders and stores their PDF and writes the audit trail."""
+
     engagement_path = "engagement"
-    list_display = ["reference", "kind", "language", "engagement", "issued_at"]
+    list_display = ["reference", "kind", "language", "engagement", "issued_at", "dispatched_on"]
     list_filter = ["kind", "language"]
     list_select_related = ["engagement"]
+    search_fields = ["reference", "subject"]
 
-    def get_readonly_fields(self, request, obj=None):
-        # An issued letter never changes; a correction is a new letter.
-        if obj is not None and obj.issued_at:
-            return [f.name for f in self.model._meta.fields]
-        return ["issued_at", "issued_by", "pdf", "sha256"]
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # An issued letter is never deleted; a draft is simply left unissued.
+        return False
 
 
 @admin.register(InterventionCase)

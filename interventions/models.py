@@ -49,13 +49,56 @@ class LetterKind(models.TextChoices):
     CESSATION = "cessation", "Cessation of support"
 
 
+class LetterIsIssued(Exception):
+    """An issued letter is a record sent to an authority: it never changes and is never deleted."""
+
+
+# What may still be written on an issued letter, once: when and how it was sent.
+DISPATCH_FIELDS = ("dispatched_on", "dispatch_channel")
+
+
+class LetterQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # Bulk updates bypass Letter.save(); refuse them on issued letters.
+        if self.filter(issued_at__isnull=False).exists():
+            raise LetterIsIssued("Issued letters cannot be changed; record a dispatch or draft a correction.")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(issued_at__isnull=False).exists():
+            raise LetterIsIssued("Issued letters cannot be deleted.")
+        return super().delete()
+
+
 class Letter(models.Model):
+    """A letter to the recipient authority (P¶16, P¶19, P¶26, P¶27), signed by the Chief of Mission.
+
+    A draft is prepared by the project manager; once the Chief of Mission
+    issues it, its PDF is stored with its SHA-256 and nothing of it changes
+    again but its dispatch, recorded once. A mistake is put right by a new
+    letter that `corrects` the first.
+    """
+
     engagement = models.ForeignKey("hrddp.Engagement", on_delete=models.PROTECT, related_name="letters")
     kind = models.CharField(max_length=32, choices=LetterKind.choices)
     language = models.CharField(max_length=2, choices=[("en", "English"), ("fr", "Français")], default="en")
     reference = models.CharField(max_length=60, unique=True)
     addressee = models.TextField(help_text="The recipient authority the letter is addressed to.")
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField(
+        blank=True,
+        help_text="The office's own paragraphs: e.g. the measures required, or the grounds of the intercession.",
+    )
     signatory = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections",
+        help_text="The issued letter this one corrects and replaces.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    letter_date = models.DateField(null=True, blank=True, help_text="The date printed on the letter, set at issue.")
     issued_at = models.DateTimeField(null=True, blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -65,11 +108,69 @@ class Letter(models.Model):
     dispatched_on = models.DateField(null=True, blank=True)
     dispatch_channel = models.CharField(max_length=100, blank=True)
 
+    objects = LetterQuerySet.as_manager()
+
     class Meta:
         ordering = ["engagement", "-pk"]
 
     def __str__(self):
         return f"{self.reference} — {self.get_kind_display()}"
+
+    @property
+    def is_issued(self) -> bool:
+        return self.issued_at is not None
+
+    @property
+    def is_dispatched(self) -> bool:
+        return self.dispatched_on is not None
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            self._refuse_changes_to_an_issued_letter()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.issued_at is not None or (
+            self.pk is not None and Letter.objects.filter(pk=self.pk, issued_at__isnull=False).exists()
+        ):
+            raise LetterIsIssued("Issued letters cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+    def _refuse_changes_to_an_issued_letter(self) -> None:
+        fields = [f for f in self._meta.concrete_fields if not f.primary_key]
+        stored = Letter.objects.filter(pk=self.pk).values(*(f.attname for f in fields)).first()
+        if stored is None or stored["issued_at"] is None:
+            return  # a draft, or a letter being issued now
+        changed = []
+        for field in fields:
+            new = field.get_prep_value(field.value_from_object(self))
+            old = field.get_prep_value(stored[field.attname])
+            if new == old:
+                continue
+            if field.attname in DISPATCH_FIELDS and old in (None, "") and new not in (None, ""):
+                # The dispatch is recorded once, after issue.
+                if all(stored[name] in (None, "") for name in DISPATCH_FIELDS):
+                    continue
+            changed.append(field.name)
+        if changed:
+            raise LetterIsIssued(
+                f"Letter {stored['reference']} was issued and cannot be changed "
+                f"({', '.join(changed)}); draft a correction instead."
+            )
+
+
+class LetterSequence(models.Model):
+    """The last letter number an office used in a year: references run without gaps."""
+
+    office = models.ForeignKey("hrddp.Office", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["office", "year"], name="letter_sequence_unique_per_office_year")]
+
+    def __str__(self):
+        return f"{self.office} {self.year}: {self.last_number}"
 
 
 class InterventionCase(models.Model):

@@ -1,3 +1,17 @@
-from django.urls import path  # noqa: F401
+"""Letters of one engagement; included under engagements/<int:pk>/ (pk is the engagement)."""
 
-urlpatterns = []
+from django.urls import path
+
+from interventions import views
+
+urlpatterns = [
+    path("letters/", views.letter_list, name="letter_list"),
+    path("letters/new/", views.letter_new, name="letter_new"),
+    path("letters/<int:letter_pk>/", views.letter_detail, name="letter_detail"),
+    path("letters/<int:letter_pk>/edit/", views.letter_edit, name="letter_edit"),
+    path("letters/<int:letter_pk>/preview.pdf", views.letter_preview, name="letter_preview"),
+    path("letters/<int:letter_pk>/issue/", views.letter_issue, name="letter_issue"),
+    path("letters/<int:letter_pk>/pdf", views.letter_pdf, name="letter_pdf"),
+    path("letters/<int:letter_pk>/dispatch/", views.letter_dispatch, name="letter_dispatch"),
+    path("letters/<int:letter_pk>/correct/", views.letter_correct, name="letter_correct"),
+]

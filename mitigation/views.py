@@ -114,7 +114,13 @@ def approval(request, pk):
         if not editable:
             messages.error(request, "The procedure is set before support is approved.")
             return redirect("approval", pk=engagement.pk)
-    form = ProcedureForm(request.POST or None, instance=procedure or InterventionProcedure(engagement=engagement), engagement=engagement)
+    if procedure is None:
+        # Start from the engagement's own focal point and, often, its project manager.
+        procedure = InterventionProcedure(
+            engagement=engagement, recipient_focal_point=engagement.focal_point,
+            monitoring_responsible=engagement.created_by,
+        )
+    form = ProcedureForm(request.POST or None, instance=procedure, engagement=engagement)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -125,7 +131,8 @@ def approval(request, pk):
     letters = engagement.letters.filter(kind=LetterKind.NOTIFICATION).select_related("issued_by")
     return render(
         request, "mitigation/approval.html",
-        {"engagement": engagement, "form": form, "editable": editable, "procedure": procedure, "letters": letters,
+        {"engagement": engagement, "form": form, "editable": editable, "procedure": procedure if procedure.pk else None,
+         "letters": letters,
          "plan": MitigationPlan.objects.filter(engagement=engagement).first()},
         status=status,
     )

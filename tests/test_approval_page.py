@@ -226,7 +226,7 @@ def test_the_chief_of_mission_approves_once_the_procedure_is_set_and_the_letter_
     letter = issue_notification_letter(awaiting, signatory=com)
     _, content = _get(client, com, awaiting)
     assert _step_forms(content) == {"approve_support", "return_plan"}
-    assert f"{letter.reference} — issued" in content
+    assert f"{letter.reference}</a> (English) — issued" in content
 
     response = _approve(client, com, awaiting)
 
