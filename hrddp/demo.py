@@ -244,10 +244,9 @@ class _Scenario:
 
     def _assessment(self, engagement, rating, factors, notes):
         assessment = engagement.current_assessment
-        for value, label in RiskElement.choices:
+        for value, _ in RiskElement.choices:
             AssessmentElement.objects.update_or_create(
-                assessment=assessment, element=value,
-                defaults=dict(narrative=notes.get(value, f"Reviewed: {label.lower()}. See cited sources.")),
+                assessment=assessment, element=value, defaults=dict(narrative=notes.get(value, DEFAULT_FINDINGS[value])),
             )
         CitedSource.objects.get_or_create(
             assessment=assessment, citation="OHCHR, Darvonia country report (2025)",
@@ -449,6 +448,34 @@ class _Scenario:
         )
         if e is not None:
             self._step(e, 4, "pm.meridia", "start_screening", "New request from the national police.")
+
+
+# Findings the demo's assessments share; each case adds its own.
+DEFAULT_FINDINGS = {
+    RiskElement.COUNTRY_SITUATION: "Fragile rule of law in the provinces; OHCHR reports arbitrary detention and "
+    "restrictions on assembly, with improvements since the 2024 peace agreement.",
+    RiskElement.COMPLIANCE_RECORD: "Credible reports of excessive force in the North-East; no pattern reported in "
+    "Esse Province since 2024.",
+    RiskElement.ACCOUNTABILITY_RECORD: "Few disciplinary proceedings; the police inspectorate opened two "
+    "investigations in 2025, neither concluded.",
+    RiskElement.CORRECTIVE_MEASURES: "A code of conduct adopted in 2025; a complaints desk in each province, not yet "
+    "staffed in the North-East.",
+    RiskElement.LEGISLATIVE_FRAMEWORK: "Police Act 2019 in line with the Basic Principles on the Use of Force; a 2026 "
+    "border decree allows indefinite apprehension at one crossing.",
+    RiskElement.DEATH_PENALTY: "Retained in law; executions carried out at the Esse Central Detention Centre only. "
+    "No activity touches it.",
+    RiskElement.PAST_PARTNERSHIPS: "Community-policing project 2022–2024 with another UN entity: good cooperation, "
+    "one suspension after an incident, resumed after corrective action.",
+    RiskElement.ACTIVITY_RISKS: "Equipment could be diverted to units outside the project; reputational risk if "
+    "branded equipment is seen at abuses.",
+    RiskElement.UN_INFLUENCE: "Support gives a seat in the provincial security committee, where the office "
+    "raises protection concerns.",
+    RiskElement.MONITORING_FEASIBILITY: "Field staff present weekly; protection monitoring by partners covers the sites.",
+    RiskElement.NON_PROVISION: "Without support, displaced women have no police presence within 45 km; the "
+    "community asked for the post.",
+    RiskElement.UNDER_REPRESENTED: "Women and girls at the IDP site and the minority community crossing for trade "
+    "face specific risks of harassment and discrimination.",
+}
 
 
 def failing_evidence(key: str) -> str:
