@@ -196,6 +196,9 @@ else:
         "visibility_timeout": 3600,
     }
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
+# With the broker down, a publish fails at once instead of retrying for
+# seconds: the request answers, and the database keeps what is due.
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -225,6 +228,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+# The address links in e-mails point to.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # How many days an engagement may wait for a Chief of Mission's decision
 # before a reminder goes out.

@@ -21,15 +21,61 @@ class VerificationStatus(models.TextChoices):
     UNFOUNDED = "unfounded", "Unfounded"
 
 
+class ViolationCategory(models.TextChoices):
+    # P¶12 and T/Action 1 (grave violations).
+    WAR_CRIMES = "war_crimes", "War crimes"
+    CRIMES_AGAINST_HUMANITY = "crimes_against_humanity", "Crimes against humanity"
+    GROSS_VIOLATIONS = "gross_violations", "Gross violations of human rights"
+    REFOULEMENT = "refoulement", "Refoulement"
+    PATTERN = "pattern", "Pattern of repeated violations"
+    FAILURE_TO_INVESTIGATE = "failure_to_investigate", "Authority's failure to investigate or prosecute"
+    COMMAND_RESPONSIBILITY = "command_responsibility", "Command responsibility"
+
+
+class SourceReliability(models.TextChoices):
+    A = "A", "A — completely reliable"
+    B = "B", "B — usually reliable"
+    C = "C", "C — fairly reliable"
+    D = "D", "D — not usually reliable"
+    E = "E", "E — unreliable"
+    F = "F", "F — reliability cannot be judged"
+
+
+class InformationCredibility(models.TextChoices):
+    CONFIRMED = "1", "1 — confirmed by other sources"
+    PROBABLY_TRUE = "2", "2 — probably true"
+    POSSIBLY_TRUE = "3", "3 — possibly true"
+    DOUBTFUL = "4", "4 — doubtful"
+    IMPROBABLE = "5", "5 — improbable"
+    CANNOT_JUDGE = "6", "6 — truth cannot be judged"
+
+
+# Fields shown only to those granted the engagement's confidential access.
+CONFIDENTIAL_FIELDS = ("victims", "witnesses", "source_details")
+
+
 class Incident(models.Model):
     """An allegation of violations against a recipient."""
 
     engagement = models.ForeignKey("hrddp.Engagement", on_delete=models.PROTECT, related_name="incidents")
-    recipient = models.ForeignKey("hrddp.Recipient", on_delete=models.PROTECT, related_name="incidents")
+    recipient = models.ForeignKey(
+        "hrddp.Recipient", on_delete=models.PROTECT, related_name="incidents",
+        help_text="The force, command or unit whose members are alleged to be involved.",
+    )
     occurred_on = models.DateField()
     place = models.CharField(max_length=200, blank=True)
     description = models.TextField()
+    persons_implicated = models.ManyToManyField("hrddp.PersonOfInterest", blank=True, related_name="incidents")
+    categories = models.JSONField(
+        default=list, blank=True, help_text="Violation categories (ViolationCategory values)."
+    )
     channel = models.CharField(max_length=32, choices=Channel.choices)
+    source_reliability = models.CharField(
+        max_length=1, choices=SourceReliability.choices, default=SourceReliability.F
+    )
+    information_credibility = models.CharField(
+        max_length=1, choices=InformationCredibility.choices, default=InformationCredibility.CANNOT_JUDGE
+    )
     verification_status = models.CharField(
         max_length=16, choices=VerificationStatus.choices, default=VerificationStatus.UNVERIFIED
     )
@@ -38,14 +84,28 @@ class Incident(models.Model):
         "Reliable information gives substantial grounds", default=False,
         help_text="P¶26: reliable information providing substantial grounds to believe grave violations are committed.",
     )
+    # Confidential: victims, witnesses and sources.
+    victims = models.TextField(blank=True)
+    witnesses = models.TextField(blank=True)
+    source_details = models.TextField("Source", blank=True)
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
     logged_at = models.DateTimeField(default=timezone.now)
+    escalated_at = models.DateTimeField(null=True, blank=True, help_text="When the COM and HQ were alerted (P¶25).")
 
     class Meta:
         ordering = ["-occurred_on", "-pk"]
+        indexes = [models.Index(fields=["engagement", "occurred_on"], name="incident_engagement_date")]
 
     def __str__(self):
         return f"{self.occurred_on.isoformat()} — {self.recipient.name}"
+
+    @property
+    def gives_substantial_grounds_of_grave_violation(self) -> bool:
+        return self.grave_violation and self.substantial_grounds
+
+    def category_labels(self) -> list[str]:
+        labels = dict(ViolationCategory.choices)
+        return [labels.get(c, c) for c in self.categories]
 
 
 class IndicatorMeasurement(models.Model):
@@ -58,6 +118,7 @@ class IndicatorMeasurement(models.Model):
     units_adopted_regulations = models.PositiveIntegerField(null=True, blank=True)
     self_reports_of_misconduct = models.PositiveIntegerField(null=True, blank=True)
     investigations_increase_pct = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    notes = models.TextField(blank=True)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
     entered_at = models.DateTimeField(default=timezone.now)
 
@@ -69,3 +130,35 @@ class IndicatorMeasurement(models.Model):
 
     def __str__(self):
         return f"Indicators {self.quarter_start.isoformat()} — {self.engagement}"
+
+
+class IndicatorReport(models.Model):
+    """The quarterly indicator report of one engagement (T/Box 6), stored as issued."""
+
+    engagement = models.ForeignKey("hrddp.Engagement", on_delete=models.CASCADE, related_name="indicator_reports")
+    quarter_start = models.DateField()
+    pdf = models.FileField(upload_to="reports/%Y/")
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["engagement", "-quarter_start"]
+        constraints = [models.UniqueConstraint(fields=["engagement", "quarter_start"], name="indicator_report_once")]
+
+    def __str__(self):
+        return f"Indicator report {self.quarter_start.isoformat()} — {self.engagement}"
+
+
+class PortfolioReport(models.Model):
+    """HQ's quarterly roll-up across every office."""
+
+    quarter_start = models.DateField(unique=True)
+    pdf = models.FileField(upload_to="reports/%Y/")
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-quarter_start"]
+
+    def __str__(self):
+        return f"Portfolio report {self.quarter_start.isoformat()}"

@@ -1,5 +1,6 @@
 from hrddp.models.audit import AuditEntry, AuditEntryIsPermanent
 from hrddp.models.engagements import (
+    CONFIDENTIAL,
     DECIDE,
     PRE_ACTIVE_STATES,
     PREPARE,
@@ -8,6 +9,7 @@ from hrddp.models.engagements import (
     EngagementUserObjectPermission,
     State,
 )
+from hrddp.models.notifications import Notification, Reminder
 from hrddp.models.people import GLOBAL_ROLES, Membership, Office, Role, User
 from hrddp.models.projects import EXEMPT_ACTIVITY_TYPES, ActivityType, Delivery, Project, SupportActivity
 from hrddp.models.recipients import (
@@ -20,6 +22,7 @@ from hrddp.models.recipients import (
 )
 
 __all__ = [
+    "CONFIDENTIAL",
     "ActivityType",
     "AuditEntry",
     "AuditEntryIsPermanent",
@@ -33,6 +36,8 @@ __all__ = [
     "GLOBAL_ROLES",
     "GovernmentFocalPoint",
     "Membership",
+    "Notification",
+    "Reminder",
     "Office",
     "PRE_ACTIVE_STATES",
     "PREPARE",

@@ -45,6 +45,8 @@ PRE_ACTIVE_STATES = [
 # The permissions a transition asks for; roles map onto them in hrddp.roles.
 PREPARE = "prepare_engagement"
 DECIDE = "decide_engagement"
+# Granted per engagement only: who may read victims', witnesses' and sources' details.
+CONFIDENTIAL = "view_confidential"
 
 
 def _may(*codenames):
@@ -93,12 +95,16 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     state_changed_at = models.DateTimeField(default=timezone.now, editable=False)
     support_approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set when monitoring shows the assessment must be redone (e.g. a grave violation, P¶25).
+    reassessment_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reassessment_flag_reason = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         permissions = [
             (PREPARE, "Can prepare due-diligence steps (project manager)"),
             (DECIDE, "Can take decisions on support (Chief of Mission)"),
+            (CONFIDENTIAL, "Can read the confidential details of incidents (victims, witnesses, sources)"),
         ]
 
     def __str__(self):

@@ -1,0 +1,24 @@
+"""Background jobs of monitoring: they take ids (or a date) and call services."""
+
+from datetime import date
+
+from celery import shared_task
+from django.utils import timezone
+
+from monitoring import jobs
+from monitoring.reminders import reminder_deliver
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=(Exception,), retry_backoff=30, max_retries=8)
+def deliver_reminder(self, reminder_id: int) -> bool:
+    return reminder_deliver(reminder_id=reminder_id)
+
+
+@shared_task(acks_late=True)
+def daily_reminders(day: str | None = None) -> dict:
+    return jobs.job_daily_reminders(today=date.fromisoformat(day) if day else timezone.localdate())
+
+
+@shared_task(acks_late=True)
+def quarterly_reports(day: str | None = None) -> dict:
+    return jobs.job_quarterly_reports(today=date.fromisoformat(day) if day else timezone.localdate())
