@@ -1,19 +1,36 @@
 """Enqueueing background work safely."""
 
 import logging
+import time
 from functools import partial
 
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
+# When this process last failed to reach the broker (0: never). Pages say that
+# background work is delayed for a while after; what is due is kept in the
+# database (reminders, notifications not yet e-mailed) and goes out later.
+_last_failure = 0.0
+DELAY_NOTICE_SECONDS = 600
+# After a failure, don't try again for a while: each try could cost a request
+# up to a second of connection timeout.
+RETRY_AFTER_SECONDS = 30
+
+
+def background_delayed() -> bool:
+    return time.monotonic() - _last_failure < DELAY_NOTICE_SECONDS if _last_failure else False
+
 
 def _send(task, args, kwargs):
+    global _last_failure
+    if _last_failure and time.monotonic() - _last_failure < RETRY_AFTER_SECONDS:
+        logger.warning("Broker recently unreachable; %s left for the next run of the jobs.", task.name)
+        return
     try:
         task.apply_async(args=args, kwargs=kwargs)
     except Exception:  # noqa: BLE001 - an unreachable broker must not break the request
-        # The decision is already committed; the notice is delayed, not lost to
-        # the user, who still sees the result in the app.
+        _last_failure = time.monotonic()
         logger.exception("Could not enqueue %s; background work is delayed.", task.name)
 
 

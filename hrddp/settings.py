@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "hrddp.context_processors.inbox",
             ],
         },
     },
@@ -173,6 +174,15 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="hrddp@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery -------------------------------------------------------------
+# A publish must never hang a web request when a network broker is down.
+NETWORK_BROKER_OPTIONS = {
+    "socket_connect_timeout": 1,
+    "socket_timeout": 1,
+    # Kombu's own reconnection (2 s between tries by default) would hold the request.
+    "max_retries": 0,
+    "interval_start": 0,
+    "visibility_timeout": 3600,
+}
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost/")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # The embedded broker: messages are files in one folder that the web app,
@@ -188,13 +198,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # A publish must never hang a web request when the broker is down.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "socket_connect_timeout": 1,
-        "socket_timeout": 1,
-        "max_retries": 1,
-        "visibility_timeout": 3600,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = dict(NETWORK_BROKER_OPTIONS)
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 # With the broker down, a publish fails at once instead of retrying for
 # seconds: the request answers, and the database keeps what is due.

@@ -6,7 +6,7 @@ os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-test-only-secret-key-test-only")
 
 from hrddp.settings import *  # noqa: E402,F401,F403
-from hrddp.settings import DATABASES  # noqa: E402
+from hrddp.settings import DATABASES, STATIC_ROOT  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -22,3 +22,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": None}
 AXES_ENABLED = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+# WhiteNoise serves from STATIC_ROOT; an empty folder spares a warning per request.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

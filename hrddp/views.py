@@ -178,3 +178,23 @@ def engagement_open(request):
                 return redirect("engagement_detail", pk=engagement.pk)
         status = 400
     return render(request, "hrddp/engagement_open.html", {"form": form, "activities": activities}, status=status)
+
+
+@login_required
+def inbox(request):
+    notes = request.user.notifications.select_related("engagement").order_by("-created_at", "-pk")
+    page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "hrddp/inbox.html", {"page": page})
+
+
+@login_required
+@require_POST
+def inbox_mark_read(request):
+    """Mark one notification (or, without an id, all of them) as read."""
+    from django.utils import timezone
+
+    notes = request.user.notifications.filter(read_at__isnull=True)
+    if request.POST.get("id"):
+        notes = notes.filter(pk=request.POST["id"])
+    notes.update(read_at=timezone.now())
+    return redirect(request.POST.get("next") or "inbox")

@@ -1,0 +1,10 @@
+from hrddp.notify import unread_count
+from hrddp.queue import background_delayed
+
+
+def inbox(request):
+    """The unread count in the header, and whether background work is delayed."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"unread_notifications": unread_count(user), "background_delayed": background_delayed()}

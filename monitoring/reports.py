@@ -1,0 +1,364 @@
+"""The quarterly reports (domain.md section 6; T/Box 6): one indicator report per engagement
+that was active during the quarter, sent to its project manager, Chief of Mission and HQ,
+and a portfolio roll-up for HQ.
+
+Each report is rendered once to a PDF (WeasyPrint, with the letters' restricted
+URL fetcher), stored with the SHA-256 of its bytes, and never changes. A report
+exists once per engagement and quarter (portfolio: once per quarter): running
+the job again, or twice at once, creates nothing new and sends nothing twice.
+
+The job selects the engagements in one query, computes every count in one
+query per batch (and the PM's figures in one more), then renders report after
+report; a failure for one engagement is logged and the others go on. The one
+that failed has no report row, so the next run makes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from hrddp.models import AuditEntry, Engagement, Reminder, Role, User
+from hrddp.notify import notify
+from hrddp.queue import enqueue_after_commit
+from interventions.letters import letter_url_fetcher
+from monitoring.indicators import (
+    COUNT_KEYS,
+    COUNT_LABELS,
+    ENDED_STATES,
+    MITIGATION_HEADING,
+    PERIOD_NOTE,
+    UNFOUNDED_NOTE,
+    VIOLATIONS_HEADING,
+    Counts,
+    IndicatorTable,
+    indicator_table,
+    indicator_tables,
+)
+from monitoring.models import IndicatorReport, PortfolioReport
+from monitoring.quarters import Quarter, quarter_of
+
+logger = logging.getLogger(__name__)
+
+REPORT_STYLESHEET = "css/reports.css"
+# Like the letters' base: a scheme urljoin leaves alone, so "/static/..." reaches the fetcher as it is.
+_BASE_URL = "hrddp-report:"
+
+# Engagements whose tables are built together: one counting query per batch.
+BATCH_SIZE = 200
+
+
+class ReportStoredPdfMismatch(Exception):
+    """The stored PDF does not match the SHA-256 recorded when it was made."""
+
+
+# --- Which engagements a quarter's reports cover ---------------------------------------------
+
+
+def engagements_active_during(quarter: Quarter) -> QuerySet[Engagement]:
+    """Engagements whose support was approved by the quarter's last day and had not ended before its first.
+
+    Support goes on through intercession, suspension and reassessment; it ends when the engagement is
+    closed, ceased or declined. One query, with office, project and recipient."""
+    approved_by_then = Exists(
+        AuditEntry.objects.filter(engagement=OuterRef("pk"), action="approve_support", at__date__lte=quarter.end)
+    )
+    return (
+        Engagement.objects.filter(Q(support_approved_at__date__lte=quarter.end) | approved_by_then)
+        .exclude(state__in=ENDED_STATES, state_changed_at__date__lt=quarter.start)
+        .select_related("office", "project", "recipient")
+        .order_by("office__name", "reference")
+    )
+
+
+def _batches(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+# --- Rendering -------------------------------------------------------------------------------
+
+
+def _stylesheet_url() -> str:
+    prefix = urlsplit(settings.STATIC_URL).path or "/static/"
+    return f"{prefix}{REPORT_STYLESHEET}"
+
+
+def _render_pdf(html: str) -> bytes:
+    progress = logging.getLogger("weasyprint.progress")
+    if progress.level == logging.NOTSET:
+        progress.setLevel(logging.WARNING)
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=_BASE_URL, url_fetcher=letter_url_fetcher()).write_pdf()
+
+
+def _quarter_dates(quarter: Quarter) -> str:
+    return f"{quarter.start.day} {quarter.start:%B} – {quarter.end.day} {quarter.end:%B %Y}"
+
+
+def indicator_report_html(*, engagement: Engagement, quarter: Quarter, table: IndicatorTable | None = None) -> str:
+    """The indicator report as HTML: the engagement's identity and the ten indicators of the quarter beside
+    the quarters before it."""
+    table = table or indicator_table(engagement=engagement, quarter=quarter)
+    return render_to_string(
+        "monitoring/pdf/indicator_report.html",
+        {
+            "engagement": engagement, "office": engagement.office, "project": engagement.project,
+            "recipient": engagement.recipient, "quarter": quarter, "quarter_dates": _quarter_dates(quarter),
+            "table": table, "measurement": table.measurement, "generated_on": timezone.localdate(),
+            "violations_heading": VIOLATIONS_HEADING, "mitigation_heading": MITIGATION_HEADING,
+            "period_note": PERIOD_NOTE, "unfounded_note": UNFOUNDED_NOTE, "stylesheet": _stylesheet_url(),
+        },
+    )
+
+
+def _store(instance, filename: str, content: bytes, *, after_save=None):
+    """Save a new report row with its PDF; the row's unique key makes a second one fail (IntegrityError)."""
+    stored_name = None
+    try:
+        with transaction.atomic():
+            instance.sha256 = hashlib.sha256(content).hexdigest()
+            instance.pdf.save(filename, ContentFile(content), save=False)
+            stored_name = instance.pdf.name
+            instance.save()
+            if after_save is not None:
+                after_save(instance)
+    except BaseException:
+        # The file is not part of the transaction: remove what a failed save stored.
+        if stored_name:
+            instance.pdf.storage.delete(stored_name)
+        raise
+    return instance
+
+
+def indicator_report_create(
+    *, engagement: Engagement, quarter: Quarter, table: IndicatorTable | None = None
+) -> IndicatorReport:
+    """The engagement's indicator report of the quarter as a stored PDF with its SHA-256; once only:
+    when it exists already (or another run makes it meanwhile), that one is returned."""
+    existing = IndicatorReport.objects.filter(engagement=engagement, quarter_start=quarter.start).first()
+    if existing is not None:
+        return existing
+    content = _render_pdf(indicator_report_html(engagement=engagement, quarter=quarter, table=table))
+    report = IndicatorReport(engagement=engagement, quarter_start=quarter.start, created_at=timezone.now())
+    try:
+        return _store(report, f"indicators-{engagement.reference}-{quarter.label}.pdf", content)
+    except IntegrityError:
+        return IndicatorReport.objects.get(engagement=engagement, quarter_start=quarter.start)
+
+
+# --- The portfolio roll-up ------------------------------------------------------------------
+
+
+@dataclass
+class PortfolioLine:
+    engagement: Engagement
+    counts: Counts
+    figures_entered: bool
+
+    @property
+    def values(self) -> list[int]:
+        return [getattr(self.counts, key) for key in COUNT_KEYS]
+
+
+@dataclass
+class OfficeBlock:
+    office: object
+    lines: list[PortfolioLine] = field(default_factory=list)
+
+    @property
+    def total(self) -> Counts:
+        return sum((line.counts for line in self.lines), Counts())
+
+    @property
+    def total_values(self) -> list[int]:
+        return [getattr(self.total, key) for key in COUNT_KEYS]
+
+    @property
+    def figures_missing(self) -> int:
+        return sum(1 for line in self.lines if not line.figures_entered)
+
+
+def portfolio_blocks(*, engagements: list[Engagement], tables: dict[int, IndicatorTable]) -> list[OfficeBlock]:
+    blocks: dict[int, OfficeBlock] = {}
+    for e in engagements:
+        table = tables[e.pk]
+        block = blocks.setdefault(e.office_id, OfficeBlock(e.office))
+        block.lines.append(PortfolioLine(e, table.quarter_counts(), table.figures_entered))
+    return sorted(blocks.values(), key=lambda b: (b.office.name, b.office.pk))
+
+
+def portfolio_report_html(*, quarter: Quarter, blocks: list[OfficeBlock]) -> str:
+    total = sum((b.total for b in blocks), Counts())
+    return render_to_string(
+        "monitoring/pdf/portfolio_report.html",
+        {
+            "quarter": quarter, "quarter_dates": _quarter_dates(quarter), "blocks": blocks,
+            "engagement_count": sum(len(b.lines) for b in blocks),
+            "figures_missing": sum(b.figures_missing for b in blocks),
+            "total_values": [getattr(total, key) for key in COUNT_KEYS],
+            "legend": [(n, COUNT_LABELS[key]) for n, key in enumerate(COUNT_KEYS, start=1)],
+            "columns": list(range(1, len(COUNT_KEYS) + 1)),
+            "violations_heading": VIOLATIONS_HEADING, "period_note": PERIOD_NOTE, "unfounded_note": UNFOUNDED_NOTE,
+            "generated_on": timezone.localdate(), "stylesheet": _stylesheet_url(),
+        },
+    )
+
+
+def hq_users() -> QuerySet[User]:
+    return User.objects.filter(
+        memberships__role=Role.HQ_HUMAN_RIGHTS, memberships__office__isnull=True, is_active=True
+    ).distinct()
+
+
+def portfolio_report_url(report: PortfolioReport) -> str:
+    """Where HQ downloads the portfolio report; empty while no URL serves it."""
+    try:
+        return reverse("portfolio_report_pdf", args=[report.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def _notify_hq(report: PortfolioReport, *, quarter: Quarter, engagement_count: int) -> None:
+    url = portfolio_report_url(report)
+    link = f"\n\nDownload it: {settings.SITE_URL}{url}" if url else ""
+    notify(
+        hq_users(), kind="report", title=f"Portfolio report {quarter.label}",
+        body=(
+            f"The quarterly portfolio report of {quarter.label} ({_quarter_dates(quarter)}) is ready: "
+            f"the Box 6 indicators of {engagement_count} engagement(s), office by office.{link}"
+        ),
+        url=url,
+    )
+
+
+def portfolio_report_create(
+    *, quarter: Quarter, engagements: list[Engagement] | None = None, tables: dict[int, IndicatorTable] | None = None,
+) -> PortfolioReport:
+    """HQ's roll-up of the quarter: per office, the engagements active during it with their five counts,
+    office totals and the grand total. Stored once per quarter; HQ is told in the same transaction, so
+    HQ hears of each portfolio report once. An existing report is returned as it is."""
+    existing = PortfolioReport.objects.filter(quarter_start=quarter.start).first()
+    if existing is not None:
+        return existing
+    if engagements is None:
+        engagements = list(engagements_active_during(quarter))
+    if tables is None:
+        tables = {}
+        for batch in _batches(engagements, BATCH_SIZE):
+            tables.update(indicator_tables(engagements=batch, quarter=quarter))
+    blocks = portfolio_blocks(engagements=engagements, tables=tables)
+    content = _render_pdf(portfolio_report_html(quarter=quarter, blocks=blocks))
+    report = PortfolioReport(quarter_start=quarter.start, created_at=timezone.now())
+    try:
+        return _store(
+            report, f"portfolio-{quarter.label}.pdf", content,
+            after_save=lambda r: _notify_hq(r, quarter=quarter, engagement_count=len(engagements)),
+        )
+    except IntegrityError:
+        return PortfolioReport.objects.get(quarter_start=quarter.start)
+
+
+# --- Stored bytes ---------------------------------------------------------------------------
+
+
+def report_stored_pdf(*, report: IndicatorReport | PortfolioReport) -> bytes:
+    """The stored PDF, checked against its recorded SHA-256."""
+    with report.pdf.open("rb") as stream:
+        content = stream.read()
+    if hashlib.sha256(content).hexdigest() != report.sha256:
+        logger.error("The stored PDF of %s does not match its SHA-256.", report)
+        raise ReportStoredPdfMismatch(
+            "The stored PDF does not match its recorded fingerprint; it is not served. Tell the administrator."
+        )
+    return content
+
+
+# --- The quarterly job -----------------------------------------------------------------------
+
+
+def indicator_report_url(report_id: int, engagement_id: int) -> str:
+    return reverse("indicator_report_pdf", args=[engagement_id, report_id])
+
+
+def _record_reminders(quarter: Quarter) -> list[int]:
+    """One QUARTERLY_REPORT reminder per report of the quarter (once each, however often this runs);
+    the ids of those not yet delivered."""
+    reports = IndicatorReport.objects.filter(quarter_start=quarter.start).values_list("pk", "engagement_id")
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                kind=Reminder.Kind.QUARTERLY_REPORT, subject=f"report:{pk}", period=quarter.label,
+                engagement_id=engagement_id,
+                detail=(
+                    f"The indicator report of {quarter.label} ({_quarter_dates(quarter)}) is ready: the ten "
+                    f"indicators of the toolkit's Box 6 beside the quarters before.\n"
+                    f"Download it: {settings.SITE_URL}{indicator_report_url(pk, engagement_id)}"
+                ),
+            )
+            for pk, engagement_id in reports
+        ],
+        ignore_conflicts=True, batch_size=500,
+    )
+    return list(
+        Reminder.objects.filter(
+            kind=Reminder.Kind.QUARTERLY_REPORT, period=quarter.label, sent_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+
+
+def reports_for_quarter(*, today: date) -> dict:
+    """The reports of the quarter that ended before `today`: each engagement's indicator report, its
+    reminder to the PM, the COM and HQ, and the portfolio report for HQ."""
+    from monitoring.tasks import deliver_reminder
+
+    quarter = quarter_of(today).previous()
+    engagements = list(engagements_active_during(quarter))
+    done = set(
+        IndicatorReport.objects.filter(quarter_start=quarter.start).values_list("engagement_id", flat=True)
+    )
+    tables: dict[int, IndicatorTable] = {}
+    created, failed = 0, []
+    for batch in _batches(engagements, BATCH_SIZE):
+        batch_tables = indicator_tables(engagements=batch, quarter=quarter)
+        tables.update(batch_tables)
+        for engagement in batch:
+            if engagement.pk in done:
+                continue
+            try:
+                indicator_report_create(engagement=engagement, quarter=quarter, table=batch_tables[engagement.pk])
+            except Exception:  # noqa: BLE001 - one engagement's failure must not stop the others
+                logger.exception(
+                    "The %s indicator report of %s could not be made; the next run retries it.",
+                    quarter.label, engagement.reference,
+                )
+                failed.append(engagement.reference)
+            else:
+                created += 1
+    pending = _record_reminders(quarter)
+    for pk in pending:
+        enqueue_after_commit(deliver_reminder, pk)
+    portfolio = "exists" if PortfolioReport.objects.filter(quarter_start=quarter.start).exists() else "created"
+    if portfolio == "created":
+        try:
+            portfolio_report_create(quarter=quarter, engagements=engagements, tables=tables)
+        except Exception:  # noqa: BLE001 - the engagements' reports stand; the next run retries it
+            logger.exception("The %s portfolio report could not be made; the next run retries it.", quarter.label)
+            portfolio = "failed"
+    return {
+        "quarter": quarter.label, "engagements": len(engagements), "created": created,
+        "existing": len(done & {e.pk for e in engagements}), "failed": failed, "to_deliver": len(pending),
+        "portfolio": portfolio,
+    }
