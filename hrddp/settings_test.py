@@ -1,6 +1,7 @@
 """Settings for the test suite: fast hashing, eager tasks, no outside network."""
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-test-only-secret-key-test-only")
@@ -24,4 +25,4 @@ AXES_ENABLED = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 
 # WhiteNoise serves from STATIC_ROOT; an empty folder spares a warning per request.
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+Path(str(STATIC_ROOT)).mkdir(parents=True, exist_ok=True)
