@@ -495,4 +495,8 @@ def demo_load() -> list[DemoLogin]:
     scenario.detention_case()
     scenario.rapid_unit_case()
     scenario.meridia()
+    # Today's reminders (e.g. the border case waiting for the Chief of Mission), as the daily job would.
+    from monitoring.jobs import job_daily_reminders
+
+    job_daily_reminders(today=timezone.localdate())
     return LOGINS
