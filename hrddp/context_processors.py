@@ -1,3 +1,4 @@
+from hrddp.access import sees_every_office
 from hrddp.notify import unread_count
 from hrddp.queue import background_delayed
 
@@ -7,4 +8,8 @@ def inbox(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_notifications": unread_count(user), "background_delayed": background_delayed()}
+    return {
+        "unread_notifications": unread_count(user),
+        "background_delayed": background_delayed(),
+        "sees_every_office": sees_every_office(user),
+    }

@@ -18,6 +18,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Persistent connections would outlive the live server's request threads and
+# keep the test database busy at teardown.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # An in-memory test database; Django shares it between threads.
     DATABASES["default"]["TEST"] = {"NAME": None}

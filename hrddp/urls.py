@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from hrddp import views
+from monitoring.urls_indicators import portfolio_urlpatterns
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="engagement_list", permanent=False)),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("engagements/<int:pk>/", include("interventions.urls")),
     path("engagements/<int:pk>/", include("monitoring.urls")),
     path("engagements/<int:pk>/", include("monitoring.urls_indicators")),
+    path("reports/portfolio/", include(portfolio_urlpatterns)),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_mark_read, name="inbox_mark_read"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

@@ -45,6 +45,15 @@ AUDIENCE = {
 }
 
 
+NOTIFICATION_KIND = {Reminder.Kind.GRAVE_VIOLATION: "escalation", Reminder.Kind.QUARTERLY_REPORT: "report"}
+
+
+def _link(reminder: Reminder) -> str:
+    if reminder.kind == Reminder.Kind.QUARTERLY_REPORT:
+        return reverse("indicator_reports", args=[reminder.engagement_id])
+    return reverse("engagement_detail", args=[reminder.engagement_id])
+
+
 @dataclass(frozen=True)
 class Due:
     kind: str
@@ -159,9 +168,9 @@ def reminder_deliver(*, reminder_id: int) -> bool:
         engagement = reminder.engagement
         users = people_of([engagement], AUDIENCE[reminder.kind])[engagement.pk]
         notify(
-            users, kind="escalation" if reminder.kind == Reminder.Kind.GRAVE_VIOLATION else "reminder",
+            users, kind=NOTIFICATION_KIND.get(reminder.kind, "reminder"),
             title=f"{reminder.get_kind_display()}: {engagement.reference}",
             body=f"{engagement.reference} — {engagement.title}\n\n{reminder.detail}".strip(),
-            engagement=engagement, url=reverse("engagement_detail", args=[engagement.pk]), reminder=reminder,
+            engagement=engagement, url=_link(reminder), reminder=reminder,
         )
     return True

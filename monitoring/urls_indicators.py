@@ -13,8 +13,6 @@ urlpatterns = [
 ]
 
 # HQ's portfolio reports are not under an engagement. To serve them, hrddp/urls.py needs:
-#     from monitoring.urls_indicators import portfolio_urlpatterns
-#     path("reports/portfolio/", include(portfolio_urlpatterns)),
 portfolio_urlpatterns = [
     path("", views.portfolio_report_list, name="portfolio_reports"),
     path("<int:report_pk>.pdf", views.portfolio_report_pdf, name="portfolio_report_pdf"),
