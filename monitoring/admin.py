@@ -1,15 +1,26 @@
 from django.contrib import admin
 
-from hrddp.admin_scoping import ScopedAdmin
-from monitoring.models import IndicatorMeasurement, Incident
+from hrddp.admin_scoping import ReadOnlyAdmin, ScopedAdmin
+from monitoring.incidents import may_see_confidential
+from monitoring.models import CONFIDENTIAL_FIELDS, IndicatorMeasurement, Incident
 
 
 @admin.register(Incident)
-class IncidentAdmin(ScopedAdmin):
+class IncidentAdmin(ReadOnlyAdmin):
+    """Read only: incidents are logged and edited on the engagement's incident pages, where each change is
+    audited and a grave violation escalated (monitoring.incidents)."""
+
     engagement_path = "engagement"
     list_display = ["occurred_on", "recipient", "channel", "verification_status", "grave_violation", "substantial_grounds"]
     list_filter = ["channel", "verification_status", "grave_violation"]
     list_select_related = ["recipient__parent__parent"]
+
+    def get_exclude(self, request, obj=None):
+        # Victims', witnesses' and sources' details only with the engagement's confidential access, as everywhere.
+        excluded = list(super().get_exclude(request, obj) or [])
+        if obj is None or not may_see_confidential(request.user, obj.engagement):
+            excluded += [name for name in CONFIDENTIAL_FIELDS if name not in excluded]
+        return excluded
 
 
 @admin.register(IndicatorMeasurement)

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Max, Prefetch, Q, QuerySet, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
@@ -37,6 +37,7 @@ from hrddp.models import (
     EngagementUserObjectPermission,
     PersonOfInterest,
     Recipient,
+    RecipientLevel,
     State,
     User,
 )
@@ -51,8 +52,6 @@ from monitoring.models import (
     VerificationStatus,
     ViolationCategory,
 )
-
-logger = logging.getLogger(__name__)
 
 CONFIDENTIAL_PERM = f"hrddp.{CONFIDENTIAL}"
 REDACTED = "Redacted — confidential access is granted per engagement"
@@ -89,7 +88,11 @@ def incident_recipients(engagement: Engagement) -> QuerySet[Recipient]:
     return (
         Recipient.objects.filter(Q(pk__in=above) | Q(parent_id=recipient.pk) | Q(parent__parent_id=recipient.pk))
         .select_related("parent__parent")
-        .order_by("level", "name")
+        .annotate(depth=Case(
+            When(level=RecipientLevel.FORCE, then=Value(0)), When(level=RecipientLevel.COMMAND, then=Value(1)),
+            default=Value(2),
+        ))
+        .order_by("depth", "name")
     )
 
 
@@ -392,6 +395,7 @@ class IncidentPresenter:
             "logged_by": str(incident.logged_by) if incident.logged_by_id else "",
             "logged_at": incident.logged_at,
             "confidential_visible": self.confidential,
+            "redaction": "" if self.confidential else REDACTED,
         }
         for name in CONFIDENTIAL_FIELDS:
             record[name] = getattr(incident, name) if self.confidential else REDACTED

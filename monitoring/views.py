@@ -67,7 +67,10 @@ def incident_list(request, pk):
 def _form_page(request, engagement, form, *, title, incident=None, status=200):
     return render(
         request, "monitoring/incident_form.html",
-        {"engagement": engagement, "form": form, "title": title, "incident": incident},
+        {
+            "engagement": engagement, "form": form, "title": title, "incident": incident,
+            "may_see_confidential": incidents.may_see_confidential(request.user, engagement),
+        },
         status=status,
     )
 

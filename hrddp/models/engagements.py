@@ -131,6 +131,11 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
         number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
         return f"{prefix}{number:03d}"
 
+    def _clear_reassessment_flag(self):
+        # An endorsed (re)assessment answers the flag that asked for it.
+        self.reassessment_flagged_at = None
+        self.reassessment_flag_reason = ""
+
     @property
     def current_assessment(self):
         return self.assessments.order_by("-version").first()
@@ -227,6 +232,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
     )
     def endorse(self, *, by, justification):
         self.current_assessment.mark_endorsed(by=by, comments=justification)
+        self._clear_reassessment_flag()
 
     @transition(
         field=state, source=State.ENDORSEMENT, target=State.ACTIVE,
@@ -235,6 +241,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
     )
     def endorse_plan_stands(self, *, by, justification):
         self.current_assessment.mark_endorsed(by=by, comments=justification)
+        self._clear_reassessment_flag()
 
     @transition(
         field=state, source=State.ENDORSEMENT, target=State.DECLINED,
