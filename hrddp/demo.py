@@ -337,6 +337,40 @@ class _Scenario:
         self._step(e, 150, "pm.darvonia", "submit_plan", "Plan covers both risk factors; GPRAF core measures included.")
         self._procedure_and_letter(e, self.focal_esse, 145)
         self._step(e, 140, "com.darvonia", "approve_support", "Residual risk medium; notification letter delivered; procedure agreed.")
+        self._monitoring(e)
+
+    def _monitoring(self, engagement):
+        """A quarter of due-diligence monitoring: two reports from the community and the PM's figures."""
+        from monitoring.incidents import incident_log
+        from monitoring.indicators import indicator_measurement_enter
+        from monitoring.quarters import quarter_of
+
+        last_quarter = quarter_of(self.today).previous()
+        pm = self.users["pm.darvonia"]
+        for days_after, channel, text in [
+            (20, Channel.COMMUNITY_REPORT, "Women at the IDP site reported verbal harassment by a patrol at night."),
+            (55, Channel.GRIEVANCE_MECHANISM, "Complaint through the site's grievance box: a trader detained for a day without charge."),
+        ]:
+            with _travel((self.today - last_quarter.start).days - days_after):
+                incident_log(
+                    engagement=engagement, by=pm, persons=[],
+                    data=dict(
+                        recipient=self.recipients["esse_post"], occurred_on=last_quarter.start + timedelta(days=days_after),
+                        place="Esse IDP site", description=text, categories=[], channel=channel,
+                        source_reliability="B", information_credibility="3", verification_status="being_verified",
+                        grave_violation=False, substantial_grounds=False,
+                        victims="Names held by the protection team.", witnesses="", source_details="Community focal point",
+                    ),
+                )
+        with _travel((self.today - last_quarter.end).days - 10):
+            indicator_measurement_enter(
+                engagement=engagement, quarter=last_quarter, by=pm,
+                figures=dict(
+                    trained_can_describe_pct=72, beneficiaries_know_grievance_pct=58, units_adopted_regulations=1,
+                    self_reports_of_misconduct=0, investigations_increase_pct=10,
+                ),
+                notes="Use-of-force training completed for 18 of 25 officers.",
+            )
 
     def border_case(self):
         """The toolkit's North-East border case (T/Box 2), awaiting the Chief of Mission's endorsement."""
@@ -499,4 +533,8 @@ def demo_load() -> list[DemoLogin]:
     from monitoring.jobs import job_daily_reminders
 
     job_daily_reminders(today=timezone.localdate())
+    # The last quarter's indicator reports, as the quarterly job would have made them.
+    from monitoring.jobs import job_quarterly_reports
+
+    job_quarterly_reports(today=timezone.localdate())
     return LOGINS
