@@ -74,7 +74,8 @@ def _reassessments(today: date) -> list[Due]:
         Engagement.objects.filter(state=State.ACTIVE)
         .annotate(endorsed_at=Subquery(last_endorsed))
         .select_related("project")
-        .only("pk", "project__start_date", "project__end_date")
+        # The state must be loaded: the model reads it on creation (optimistic locking).
+        .only("pk", "state", "project__start_date", "project__end_date")
     ):
         if e.endorsed_at is None or not e.project.lasts_over_a_year:
             continue
@@ -134,7 +135,7 @@ def _unreviewed_suspensions(today: date) -> list[Due]:
     return [
         Due(Reminder.Kind.SUSPENSION_UNREVIEWED, f"engagement:{e.pk}", e.last_entry.date().isoformat(), e.pk,
             f"Support has been suspended with no decision recorded since {e.last_entry:%d %B %Y}.")
-        for e in suspended.only("pk")
+        for e in suspended.only("pk", "state")
         if e.last_entry is not None and e.last_entry < limit
     ]
 

@@ -190,3 +190,19 @@ def _frozen(day):
     import time_machine
 
     return time_machine.travel(_at(day), tick=False)
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_selecting_and_recording_what_is_due_takes_the_same_queries_whatever_the_size(
+    office_a, pm, size, django_assert_num_queries
+):
+    from monitoring.reminders import reminders_due, reminders_record
+
+    for _ in range(size):
+        _active(office_a, endorsed_on=TODAY - timedelta(days=400))
+
+    # One query per kind of reminder, one insert, one read of what is undelivered.
+    with django_assert_num_queries(7):
+        pending = reminders_record(due=reminders_due(today=TODAY))
+
+    assert len(pending) == size
