@@ -5,6 +5,10 @@ import time
 from functools import partial
 
 from django.db import transaction
+from kombu.exceptions import KombuError
+
+# What an unreachable or failing broker raises when publishing.
+BROKER_ERRORS = (KombuError, ConnectionError, OSError, TimeoutError)
 
 logger = logging.getLogger(__name__)
 
@@ -29,9 +33,14 @@ def _send(task, args, kwargs):
         return
     try:
         task.apply_async(args=args, kwargs=kwargs)
-    except Exception:  # noqa: BLE001 - an unreachable broker must not break the request
+    except BROKER_ERRORS:
+        # The decision is committed; an unreachable broker must not break the request.
         _last_failure = time.monotonic()
         logger.exception("Could not enqueue %s; background work is delayed.", task.name)
+    except Exception:
+        if task.app.conf.task_always_eager:
+            raise  # a task run in place (tests) failed: that is a bug to see, not an outage
+        logger.exception("Could not enqueue %s.", task.name)
 
 
 def enqueue_after_commit(task, *args, **kwargs) -> None:

@@ -287,7 +287,8 @@ def incident_update(*, incident: Incident, by: User, data: dict, persons) -> Inc
         raise PermissionDenied("Only someone granted confidential access on this engagement changes those details.")
     with transaction.atomic():
         current = (
-            Incident.objects.select_for_update()
+            # Lock the incident's row only: PostgreSQL cannot lock the nullable side of the joins.
+            Incident.objects.select_for_update(of=("self",))
             .select_related("recipient__parent__parent")
             .get(pk=incident.pk, engagement=engagement)
         )

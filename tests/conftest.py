@@ -4,6 +4,8 @@ outsider); HQ and an auditor who see both."""
 
 import pytest
 
+from hrddp import queue
+
 from hrddp.models import Role
 from tests.factories import EngagementFactory, OfficeFactory, user_with_role
 
@@ -56,3 +58,9 @@ def engagement(office_a):
 @pytest.fixture
 def engagement_b(office_b):
     return EngagementFactory(office=office_b)
+
+
+@pytest.fixture(autouse=True)
+def _broker_reachable():
+    # Each test starts with no remembered broker outage.
+    queue._last_failure = 0.0

@@ -71,5 +71,5 @@ def test_it_runs_a_bounded_number_of_queries(client, pm, django_assert_max_num_q
         _note(pm, f"Note {i}")
     client.force_login(pm)
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         assert client.get(reverse("inbox")).status_code == 200
