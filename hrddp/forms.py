@@ -96,11 +96,30 @@ class ActivityForm(forms.Form):
         choices=[("direct", "Direct"), ("indirect", "Through an implementing partner")], initial="direct"
     )
     implementing_partner = forms.CharField(max_length=200, required=False)
+    target_unit = forms.ModelChoiceField(
+        queryset=None, required=False, label="Command or unit",
+        help_text="The command or unit this activity goes to, if not the whole recipient.",
+    )
+
+    def __init__(self, *args, recipients=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from hrddp.models import Recipient
+
+        # The open-request page may pass the recipients the user sees; the service checks the
+        # target belongs to the engagement's recipient either way.
+        self.fields["target_unit"].queryset = recipients if recipients is not None else Recipient.objects.all()
 
     def clean(self):
         data = super().clean()
-        if data.get("delivery") == "indirect" and not data.get("implementing_partner", "").strip():
+        if data.get("delivery") == "indirect" and not (data.get("implementing_partner") or "").strip():
             self.add_error("implementing_partner", "Name the implementing partner for indirect support.")
+        target = data.get("target_unit")
+        if target is not None:
+            from interventions.exclusions import excluded_units, exclusion_refusal
+
+            exclusion = excluded_units(target.country).get(target.pk)
+            if exclusion is not None:
+                self.add_error("target_unit", exclusion_refusal(exclusion))
         return data
 
 

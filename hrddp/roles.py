@@ -15,6 +15,7 @@ _DOMAIN_MODELS = [
     "mitigation.mitigationplan", "mitigation.mitigationmeasure",
     "monitoring.incident", "monitoring.indicatormeasurement",
     "interventions.interventionprocedure", "interventions.letter", "interventions.interventioncase",
+    "interventions.exclusion",
 ]
 
 # The records a project manager fills in (add and change).

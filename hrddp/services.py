@@ -45,9 +45,13 @@ def engagement_open(
     )
     engagement.full_clean(exclude=["reference", "state"])
     engagement.save()
+    from interventions.exclusions import activity_target_check
+
     for activity in activities or []:
         item = SupportActivity(engagement=engagement, **activity)
         item.full_clean()
+        # No new activity may go to an excluded person's unit or an excluded unit (T/Box 7).
+        activity_target_check(engagement=engagement, target_unit=item.target_unit)
         item.save()
     audit_record(
         engagement=engagement, actor=by, action="open", to_state=engagement.state,
@@ -76,7 +80,9 @@ def engagement_open_request(
     return engagement_open(
         office=project.office, project=project, recipient=recipient, title=title, by=by, focal_point=focal_point,
         activities=[
-            {k: a[k] for k in ("description", "activity_type", "delivery", "implementing_partner")} for a in activities
+            {k: a[k] for k in ("description", "activity_type", "delivery", "implementing_partner")}
+            | {"target_unit": a.get("target_unit")}
+            for a in activities
         ],
     )
 

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from hrddp import views
+from hrddp import views, views_recipients
 from monitoring.urls_indicators import portfolio_urlpatterns
 
 urlpatterns = [
@@ -18,6 +18,9 @@ urlpatterns = [
     path("engagements/<int:pk>/", include("assessments.urls_risk")),
     path("engagements/<int:pk>/", include("mitigation.urls")),
     path("engagements/<int:pk>/", include("interventions.urls")),
+    path("engagements/<int:pk>/", include("interventions.urls_exclusions")),
+    path("engagements/<int:pk>/", include("interventions.urls_cases")),
+    path("recipients/<int:pk>/", views_recipients.recipient_detail, name="recipient_detail"),
     path("engagements/<int:pk>/", include("monitoring.urls")),
     path("engagements/<int:pk>/", include("monitoring.urls_indicators")),
     path("reports/portfolio/", include(portfolio_urlpatterns)),

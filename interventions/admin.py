@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from hrddp.admin_scoping import ScopedAdmin
-from interventions.models import InterventionCase, InterventionProcedure, Letter
+from hrddp.admin_scoping import ReadOnlyAdmin, ScopedAdmin
+from interventions.models import Exclusion, InterventionCase, InterventionProcedure, Letter
 
 
 @admin.register(InterventionProcedure)
@@ -38,3 +38,11 @@ class InterventionCaseAdmin(ScopedAdmin):
     engagement_path = "engagement"
     list_display = ["engagement", "opened_at", "result", "closed_at"]
     list_select_related = ["engagement"]
+
+
+@admin.register(Exclusion)
+class ExclusionAdmin(ReadOnlyAdmin):
+    # Recorded and lifted through the app, which audits both.
+    engagement_path = "engagement"
+    list_display = ["engagement", "person", "unit", "excluded_at", "lifted_at"]
+    list_select_related = ["engagement", "person", "unit"]

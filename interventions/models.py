@@ -215,3 +215,58 @@ class InterventionCase(models.Model):
 
     def chosen_courses(self) -> list[str]:
         return [self._meta.get_field(name).verbose_name for name in self.COURSES if getattr(self, name)]
+
+
+class ExclusionQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(lifted_at__isnull=True)
+
+
+class Exclusion(models.Model):
+    """A person or unit excluded from support (T/Box 7 course of action; T/Box 3 measure type 6).
+
+    Excluding a force or command excludes its commands and units. The excluded
+    are flagged wherever they appear, and no new activity may target them.
+    Lifting keeps the record: it states when, by whom and why.
+    """
+
+    engagement = models.ForeignKey("hrddp.Engagement", on_delete=models.PROTECT, related_name="exclusions")
+    case = models.ForeignKey(
+        InterventionCase, on_delete=models.PROTECT, null=True, blank=True, related_name="exclusions",
+        help_text="The intervention case whose course of action decided it, if any (it may come from a mitigation measure).",
+    )
+    person = models.ForeignKey(
+        "hrddp.PersonOfInterest", on_delete=models.PROTECT, null=True, blank=True, related_name="exclusions"
+    )
+    unit = models.ForeignKey(
+        "hrddp.Recipient", on_delete=models.PROTECT, null=True, blank=True, related_name="exclusions",
+        help_text="The force, command or unit excluded; its commands and units are excluded with it.",
+    )
+    reason = models.TextField()
+    excluded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    excluded_at = models.DateTimeField(default=timezone.now)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lift_reason = models.TextField(blank=True)
+
+    objects = ExclusionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["engagement", "-excluded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(person__isnull=False, unit__isnull=True) | models.Q(person__isnull=True, unit__isnull=False)
+                ),
+                name="exclusion_names_a_person_or_a_unit",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Exclusion of {self.person or self.unit}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from kombu import pools
 from django.utils import timezone
 
 from hrddp.celery import app
@@ -28,10 +29,10 @@ def _redis_reachable() -> bool:
 
 
 def _fresh_connections():
-    # The app caches its connection and producer pools for the old broker URL.
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    # The app, and kombu's registry of pools, keep pools for the old broker URL:
+    # close them all and let the next publish build new ones.
+    pools.reset()
+    app._pool = None
     app.amqp._producer_pool = None
 
 

@@ -77,6 +77,10 @@ class SupportActivity(models.Model):
     activity_type = models.CharField(max_length=32, choices=ActivityType.choices)
     delivery = models.CharField(max_length=16, choices=Delivery.choices, default=Delivery.DIRECT)
     implementing_partner = models.CharField(max_length=200, blank=True)
+    target_unit = models.ForeignKey(
+        "hrddp.Recipient", on_delete=models.PROTECT, null=True, blank=True, related_name="targeted_by_activities",
+        help_text="The command or unit this activity goes to, if not the whole recipient.",
+    )
 
     class Meta:
         ordering = ["engagement", "pk"]

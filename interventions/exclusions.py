@@ -1,0 +1,161 @@
+"""Exclusions of persons and units from support (T/Box 7: "exclude specific individuals or units").
+
+The Chief of Mission records and lifts them. An exclusion of a force or command
+covers its commands and units. Exclusions hold country-wide: the recipients of a
+country are shared by its offices, and no new activity of any of them may target
+an excluded unit.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from hrddp import access
+from hrddp.models import Engagement, PersonOfInterest, Recipient, User
+from interventions.models import Exclusion, InterventionCase
+
+DECIDE = "decide_engagement"
+
+
+def _require_com(by: User, engagement: Engagement) -> None:
+    if not access.user_may(by, DECIDE, engagement):
+        raise PermissionDenied("Only the Chief of Mission records or lifts an exclusion.")
+
+
+def _force_of(recipient: Recipient) -> Recipient:
+    return recipient.lineage()[0]
+
+
+def _in_force(force: Recipient) -> Q:
+    """Recipients of a force: the force, its commands and their units (three levels at most)."""
+    return Q(pk=force.pk) | Q(parent_id=force.pk) | Q(parent__parent_id=force.pk)
+
+
+def force_units(engagement: Engagement):
+    """The force of the engagement's recipient with its commands and units: what an exclusion may name."""
+    return Recipient.objects.filter(_in_force(_force_of(engagement.recipient))).select_related("parent__parent")
+
+
+def force_persons(engagement: Engagement):
+    force = _force_of(engagement.recipient)
+    return PersonOfInterest.objects.filter(
+        Q(recipient_id=force.pk) | Q(recipient__parent_id=force.pk) | Q(recipient__parent__parent_id=force.pk)
+    ).select_related("recipient")
+
+
+def _country_of(scope: Engagement | str) -> str:
+    return scope.recipient.country if isinstance(scope, Engagement) else scope
+
+
+def excluded_units(scope: Engagement | str | None = None) -> dict[int, Exclusion]:
+    """Every excluded recipient id (an excluded force's or command's units included) → the exclusion that covers it.
+
+    `scope` is an engagement (its recipient's country), a country, or None for every country. Two queries.
+    """
+    exclusions = Exclusion.objects.active().filter(unit__isnull=False).order_by("excluded_at", "pk")
+    if scope is not None:
+        exclusions = exclusions.filter(unit__country=_country_of(scope))
+    by_unit = {e.unit_id: e for e in exclusions}
+    if not by_unit:
+        return {}
+    ids = list(by_unit)
+    covered: dict[int, Exclusion] = {}
+    rows = Recipient.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids) | Q(parent__parent_id__in=ids))
+    for pk, parent_id, grandparent_id in rows.values_list("pk", "parent_id", "parent__parent_id"):
+        # The nearest exclusion wins: the unit's own, then its command's, then its force's.
+        for candidate in (pk, parent_id, grandparent_id):
+            if candidate in by_unit:
+                covered[pk] = by_unit[candidate]
+                break
+    return covered
+
+
+def excluded_persons(scope: Engagement | str | None = None) -> dict[int, Exclusion]:
+    """Every excluded person id → its exclusion. One query."""
+    exclusions = Exclusion.objects.active().filter(person__isnull=False).order_by("excluded_at", "pk")
+    if scope is not None:
+        exclusions = exclusions.filter(person__recipient__country=_country_of(scope))
+    return {e.person_id: e for e in exclusions}
+
+
+def excluded_unit_ids(scope: Engagement | str | None = None) -> set[int]:
+    return set(excluded_units(scope))
+
+
+def excluded_person_ids(scope: Engagement | str | None = None) -> set[int]:
+    return set(excluded_persons(scope))
+
+
+def exclusion_refusal(exclusion: Exclusion) -> str:
+    return (
+        f"This unit is excluded from support ({exclusion.reason.strip()}): "
+        "it cannot be the target of a new activity."
+    )
+
+
+def activity_target_check(*, engagement: Engagement, target_unit: Recipient | None) -> None:
+    """Refuse (ValidationError) a new activity aimed at an excluded unit, or at a unit outside the recipient."""
+    recipient = engagement.recipient
+    target = target_unit or recipient
+    if target_unit is not None and recipient.pk not in {r.pk for r in target_unit.lineage()}:
+        raise ValidationError(f"The activity must go to {recipient} or one of its commands or units.")
+    exclusion = excluded_units(recipient.country).get(target.pk)
+    if exclusion is not None:
+        raise ValidationError(exclusion_refusal(exclusion))
+
+
+@transaction.atomic
+def exclusion_record(
+    *, engagement: Engagement, by: User, reason: str, person: PersonOfInterest | None = None,
+    unit: Recipient | None = None, case: InterventionCase | None = None,
+) -> Exclusion:
+    from hrddp.services import audit_record
+
+    _require_com(by, engagement)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Give the reason for the exclusion.")
+    if (person is None) == (unit is None):
+        raise ValidationError("Exclude either a person or a unit.")
+    if unit is not None and not force_units(engagement).filter(pk=unit.pk).exists():
+        raise ValidationError("Exclude a unit of the recipient's force.")
+    if person is not None and not force_persons(engagement).filter(pk=person.pk).exists():
+        raise ValidationError("Exclude a person of the recipient's force.")
+    if case is not None and case.engagement_id != engagement.pk:
+        raise ValidationError("The intervention case belongs to another engagement.")
+    exclusion = Exclusion.objects.create(
+        engagement=engagement, case=case, person=person, unit=unit, reason=reason, excluded_by=by,
+    )
+    audit_record(
+        engagement=engagement, actor=by, action="exclude", justification=reason,
+        details={
+            "exclusion": exclusion.pk, "person": person.pk if person else None, "unit": unit.pk if unit else None,
+            "excluded": str(person or unit), "case": case.pk if case else None,
+        },
+    )
+    return exclusion
+
+
+@transaction.atomic
+def exclusion_lift(*, exclusion: Exclusion, by: User, reason: str) -> Exclusion:
+    from hrddp.services import audit_record
+
+    exclusion = Exclusion.objects.select_for_update().select_related("engagement").get(pk=exclusion.pk)
+    _require_com(by, exclusion.engagement)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Give the reason for lifting the exclusion.")
+    if exclusion.lifted_at is not None:
+        raise ValidationError("This exclusion was already lifted.")
+    exclusion.lifted_at = timezone.now()
+    exclusion.lifted_by = by
+    exclusion.lift_reason = reason
+    exclusion.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+    audit_record(
+        engagement=exclusion.engagement, actor=by, action="lift_exclusion", justification=reason,
+        details={"exclusion": exclusion.pk, "excluded": str(exclusion.person or exclusion.unit)},
+    )
+    return exclusion

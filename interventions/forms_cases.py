@@ -1,0 +1,69 @@
+"""Forms of the intervention case page (Action 7, T/Box 7)."""
+
+from django import forms
+
+from interventions.models import InterventionCase
+from mitigation.models import MeasureType
+
+TEXT = {"rows": 4}
+
+
+class CaseReportForm(forms.Form):
+    report = forms.CharField(
+        label="Report to the Chief of Mission", widget=forms.Textarea(attrs=TEXT), max_length=20000,
+        help_text="The incidents, units and persons implicated, and what monitoring showed (T/Box 7).",
+    )
+    incidents = forms.ModelMultipleChoiceField(
+        queryset=None, widget=forms.CheckboxSelectMultiple, label="Incidents the report is about"
+    )
+
+    def __init__(self, *args, engagement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["incidents"].queryset = engagement.incidents.select_related("recipient").order_by("-occurred_on", "-pk")
+
+
+class CourseForm(forms.Form):
+    strengthen_mitigation = forms.BooleanField(
+        required=False, label=InterventionCase._meta.get_field("strengthen_mitigation").verbose_name
+    )
+    report_to_oversight = forms.BooleanField(
+        required=False, label=InterventionCase._meta.get_field("report_to_oversight").verbose_name
+    )
+    communicate_with_focal_point = forms.BooleanField(
+        required=False, label=InterventionCase._meta.get_field("communicate_with_focal_point").verbose_name
+    )
+    exclude_individuals_or_units = forms.BooleanField(
+        required=False, label=InterventionCase._meta.get_field("exclude_individuals_or_units").verbose_name
+    )
+    course_notes = forms.CharField(
+        required=False, label="Notes on the course of action", widget=forms.Textarea(attrs=TEXT), max_length=20000
+    )
+    corrective_measures = forms.CharField(
+        required=False, label="Corrective measures to add to the mitigation plan",
+        help_text="One a line; with 'Strengthen mitigation measures'. They are added as planned corrective measures.",
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
+    )
+    measure_type = forms.ChoiceField(
+        choices=MeasureType.choices, initial=MeasureType.ACCOUNTABILITY, label="Type of the corrective measures"
+    )
+
+    def clean_corrective_measures(self):
+        return [line.strip() for line in self.cleaned_data["corrective_measures"].splitlines() if line.strip()]
+
+
+class SuspensionEvaluationForm(forms.Form):
+    evaluation = forms.CharField(
+        label="Risks of suspending support", widget=forms.Textarea(attrs=TEXT), max_length=20000,
+        help_text="P¶21(g): including to the safety and security of staff.",
+    )
+    mandate_critically_affected = forms.BooleanField(
+        required=False, label="Suspension would critically affect the mandate",
+        help_text="P¶28: the governing body must then be advised.",
+    )
+
+
+class SkipReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Why suspension is skipped", widget=forms.Textarea(attrs=TEXT), max_length=20000,
+        help_text="To cease support straight from intercession.",
+    )

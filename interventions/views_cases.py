@@ -1,0 +1,280 @@
+"""The intervention case of an engagement (Action 7, T/Box 7): report, course of action,
+suspension evaluation, the steps, the letters to draft, the timeline, and the whole record as PDF."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from hrddp import access
+from hrddp.models import DECIDE, PREPARE, Engagement, State
+from interventions import cases as services
+from interventions import letters
+from interventions.forms_cases import CaseReportForm, CourseForm, SkipReasonForm, SuspensionEvaluationForm
+from interventions.models import InterventionCase, LetterKind
+
+STEPS = "open_intercession,record_course_of_action,resolve,suspend,cease,resume"
+
+# The audit entries that make up a case's timeline, with how they read.
+TIMELINE_ACTIONS = {
+    "open_intercession": "Intercession opened; report to the Chief of Mission",
+    "update_case_report": "Report to the Chief of Mission updated",
+    "set_course": "Course of action set",
+    "record_course_of_action": "Course of action recorded",
+    "set_suspension_evaluation": "Risks of suspending evaluated",
+    "set_skip_reason": "Reason to skip suspension recorded",
+    "resolve": "Result A: violations addressed, support continues",
+    "suspend": "Result B: support suspended",
+    "resume": "Support resumed: violations addressed",
+    "cease": "Support ceased",
+}
+CLOSING_ACTIONS = {"resolve", "resume", "cease"}
+CASE_LETTER_KINDS = [LetterKind.INTERCESSION, LetterKind.SUSPENSION, LetterKind.RESUMPTION, LetterKind.CESSATION]
+# Which letter a step calls for (P¶26, P¶27, resumption, cessation).
+LETTER_AFTER = {
+    "record_course_of_action": LetterKind.INTERCESSION,
+    "suspend": LetterKind.SUSPENSION,
+    "resume": LetterKind.RESUMPTION,
+    "cease": LetterKind.CESSATION,
+}
+# Relative URLs ("/static/...") reach the letters' URL fetcher as they are (see interventions.letters).
+_PDF_BASE_URL = "hrddp-case:"
+
+
+def _engagement(request, pk) -> Engagement:
+    return access.get_engagement_or_404(request.user, pk, Engagement.objects.select_related("office", "recipient"))
+
+
+def _case(engagement: Engagement, case_pk: int | None) -> InterventionCase | None:
+    cases = engagement.intervention_cases.select_related("opened_by", "course_recorded_by")
+    if case_pk is None:
+        case = (
+            cases.filter(closed_at__isnull=True).order_by("-opened_at", "-pk").first()
+            or cases.order_by("-opened_at", "-pk").first()
+        )
+    else:
+        case = cases.filter(pk=case_pk).first()
+        if case is None:
+            raise Http404("No such intervention case.")
+    if case is not None:
+        case.engagement = engagement
+    return case
+
+
+def _as_datetime(value) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return timezone.make_aware(datetime.combine(value, time.min))
+
+
+def case_record(engagement: Engagement, case: InterventionCase) -> dict:
+    """What the page and the PDF show of a case: incidents, units, persons and the timeline (bounded queries)."""
+    incidents = list(
+        case.incidents.select_related("recipient").prefetch_related("persons_implicated__recipient")
+        .order_by("occurred_on", "pk")
+    )
+    units, persons = {}, {}
+    for incident in incidents:
+        units.setdefault(incident.recipient_id, incident.recipient)
+        for person in incident.persons_implicated.all():
+            persons.setdefault(person.pk, person)
+    later = (
+        engagement.intervention_cases.filter(opened_at__gt=case.opened_at)
+        .order_by("opened_at").values_list("opened_at", flat=True).first()
+    )
+    entries = engagement.audit_entries.filter(at__gte=case.opened_at, action__in=TIMELINE_ACTIONS).select_related("actor")
+    letters_qs = engagement.letters.filter(kind__in=CASE_LETTER_KINDS, created_at__gte=case.opened_at).select_related(
+        "created_by", "issued_by"
+    )
+    if later is not None:
+        entries, letters_qs = entries.filter(at__lt=later), letters_qs.filter(created_at__lt=later)
+    timeline, actions = [], []
+    for entry in sorted(entries, key=lambda e: (e.at, e.pk)):
+        if actions and actions[-1] in CLOSING_ACTIONS:
+            break  # the case is closed: later steps belong to the engagement, not to it
+        actions.append(entry.action)
+        timeline.append({
+            "at": entry.at, "what": TIMELINE_ACTIONS[entry.action], "who": entry.actor, "text": entry.justification,
+            "kind": "decision",
+        })
+    case_letters = sorted(letters_qs, key=lambda letter: (letter.created_at, letter.pk))
+    for letter in case_letters:
+        timeline.append({
+            "at": letter.created_at, "what": f"Letter {letter.reference} drafted: {letter.get_kind_display()}",
+            "who": letter.created_by, "text": letter.subject, "kind": "letter", "letter": letter,
+        })
+        if letter.issued_at:
+            timeline.append({
+                "at": letter.issued_at, "what": f"Letter {letter.reference} issued", "who": letter.issued_by,
+                "text": "", "kind": "letter", "letter": letter,
+            })
+        if letter.dispatched_on:
+            timeline.append({
+                "at": letter.dispatched_on, "what": f"Letter {letter.reference} dispatched",
+                "who": None, "text": letter.dispatch_channel, "kind": "letter", "letter": letter,
+            })
+    for incident in incidents:
+        timeline.append({
+            "at": incident.occurred_on, "what": f"Incident at {incident.place or 'an unrecorded place'}",
+            "who": incident.recipient, "text": incident.description, "kind": "incident", "date_only": True,
+        })
+    timeline.sort(key=lambda item: _as_datetime(item["at"]))
+    return {
+        "case": case, "incidents": incidents, "units": list(units.values()), "persons": list(persons.values()),
+        "timeline": timeline, "actions": actions, "letters": case_letters,
+    }
+
+
+def _page(request, engagement, case, *, forms=None, status=200):
+    user = request.user
+    may_decide = access.user_may(user, DECIDE, engagement)
+    may_prepare = access.user_may(user, PREPARE, engagement)
+    context = {"engagement": engagement, "case": case, "may_decide": may_decide}
+    if case is not None:
+        context.update(case_record(engagement, case))
+        latest = engagement.intervention_cases.order_by("-opened_at", "-pk").values_list("pk", flat=True).first()
+        is_current = case.pk == latest
+        is_open = case.closed_at is None
+        interceding = is_open and engagement.state == State.INTERCESSION
+        forms = forms or {}
+        if is_open and (may_prepare or may_decide):
+            context["report_form"] = forms.get("report") or CaseReportForm(
+                engagement=engagement,
+                initial={"report": case.report, "incidents": [i.pk for i in context["incidents"]]},
+            )
+        if may_decide and interceding and case.course_recorded_at is None:
+            context["course_form"] = forms.get("course") or CourseForm(initial={
+                name: getattr(case, name) for name in InterventionCase.COURSES
+            } | {"course_notes": case.course_notes})
+        if may_decide and interceding:
+            context["evaluation_form"] = forms.get("evaluation") or SuspensionEvaluationForm(initial={
+                "evaluation": case.suspension_risk_evaluation,
+                "mandate_critically_affected": case.mandate_critically_affected,
+            })
+            context["skip_form"] = forms.get("skip") or SkipReasonForm(initial={"reason": case.why_suspension_skipped})
+        context["is_current"] = is_current
+        if is_current and letters.may_draft(user, engagement):
+            base = reverse("letter_new", args=[engagement.pk])
+            context["letter_links"] = [
+                {"url": f"{base}?kind={LETTER_AFTER[a].value}", "label": LETTER_AFTER[a].label}
+                for a in dict.fromkeys(context["actions"]) if a in LETTER_AFTER
+            ]
+        context["earlier_cases"] = list(
+            engagement.intervention_cases.exclude(pk=case.pk).order_by("-opened_at", "-pk").only("pk", "opened_at", "result", "closed_at")
+        )
+    context["show_steps"] = case is None or context.get("is_current", False)
+    return render(request, "interventions/case_detail.html", context, status=status)
+
+
+@login_required
+def case_current(request, pk):
+    """The engagement's open intervention case, or its latest one."""
+    engagement = _engagement(request, pk)
+    return _page(request, engagement, _case(engagement, None))
+
+
+@login_required
+def case_detail(request, pk, case_pk):
+    engagement = _engagement(request, pk)
+    return _page(request, engagement, _case(engagement, case_pk))
+
+
+def _post(request, pk, case_pk, *, key, form_class, needs_decide, call, done):
+    engagement = _engagement(request, pk)
+    case = _case(engagement, case_pk)
+    allowed = access.user_may(request.user, DECIDE, engagement)
+    if not needs_decide:
+        allowed = allowed or access.user_may(request.user, PREPARE, engagement)
+    if not allowed:
+        raise PermissionDenied("Your role does not allow this on this intervention case.")
+    kwargs = {"engagement": engagement} if form_class is CaseReportForm else {}
+    form = form_class(request.POST, **kwargs)
+    if form.is_valid():
+        try:
+            call(case, form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, done)
+            return redirect("case_detail", pk=engagement.pk, case_pk=case.pk)
+    return _page(request, engagement, case, forms={key: form}, status=400)
+
+
+@login_required
+@require_POST
+def case_report(request, pk, case_pk):
+    return _post(
+        request, pk, case_pk, key="report", form_class=CaseReportForm, needs_decide=False,
+        call=lambda case, data: services.case_update_report(
+            case=case, by=request.user, report=data["report"], incident_ids=[i.pk for i in data["incidents"]],
+        ),
+        done="Report saved.",
+    )
+
+
+@login_required
+@require_POST
+def case_course(request, pk, case_pk):
+    return _post(
+        request, pk, case_pk, key="course", form_class=CourseForm, needs_decide=True,
+        call=lambda case, data: services.case_set_course(
+            case=case, by=request.user, **{name: data[name] for name in InterventionCase.COURSES},
+            course_notes=data["course_notes"], corrective_measures=data["corrective_measures"],
+            measure_type=data["measure_type"],
+        ),
+        done="Course of action saved. Record it with the step below.",
+    )
+
+
+@login_required
+@require_POST
+def case_suspension(request, pk, case_pk):
+    return _post(
+        request, pk, case_pk, key="evaluation", form_class=SuspensionEvaluationForm, needs_decide=True,
+        call=lambda case, data: services.case_set_suspension_evaluation(
+            case=case, by=request.user, evaluation=data["evaluation"],
+            mandate_critically_affected=data["mandate_critically_affected"],
+        ),
+        done="Evaluation of the risks of suspending saved.",
+    )
+
+
+@login_required
+@require_POST
+def case_skip(request, pk, case_pk):
+    return _post(
+        request, pk, case_pk, key="skip", form_class=SkipReasonForm, needs_decide=True,
+        call=lambda case, data: services.case_set_skip_reason(case=case, by=request.user, reason=data["reason"]),
+        done="Reason to skip suspension saved.",
+    )
+
+
+@login_required
+def case_pdf(request, pk, case_pk):
+    """The whole case record as one PDF (WeasyPrint, the letters' stylesheet and URL fetcher)."""
+    engagement = _engagement(request, pk)
+    case = _case(engagement, case_pk)
+    html = render_to_string(
+        "interventions/pdf/case_record.html",
+        {"engagement": engagement, "printed_at": timezone.now(), **case_record(engagement, case)},
+    )
+    progress = logging.getLogger("weasyprint.progress")
+    if progress.level == logging.NOTSET:
+        progress.setLevel(logging.WARNING)
+    from weasyprint import HTML
+
+    content = HTML(string=html, base_url=_PDF_BASE_URL, url_fetcher=letters.letter_url_fetcher()).write_pdf()
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{engagement.reference}-case-{case.pk}.pdf"'.replace("/", "-")
+    response["Cache-Control"] = "private, no-store"
+    return response
