@@ -17,6 +17,8 @@ from tests.test_celery_worker import NOWHERE, _fresh_connections
 
 @pytest.fixture
 def broker_down(monkeypatch):
+    # Celery reads CELERY_BROKER_URL from the environment before its settings (CI sets it).
+    monkeypatch.setenv("CELERY_BROKER_URL", NOWHERE)
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager", "broker_transport_options")}
     app.conf.update(
         broker_url=NOWHERE, task_always_eager=False,

@@ -37,11 +37,13 @@ def _fresh_connections():
 
 
 @pytest.fixture
-def redis_worker(settings):
+def redis_worker(settings, monkeypatch):
     if not _redis_reachable():
         if os.environ.get("CI"):
             pytest.fail(f"Redis is not reachable at {REDIS_URL}; .ci/run starts it.")
         pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+    # Celery reads CELERY_BROKER_URL from the environment before its settings (CI sets it).
+    monkeypatch.setenv("CELERY_BROKER_URL", REDIS_URL)
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager", "broker_transport_options")}
     app.conf.update(broker_url=REDIS_URL, task_always_eager=False, broker_transport_options={})
     _fresh_connections()
