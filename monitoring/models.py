@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from assessments.models import SourceReliability  # the same grading of sources as in assessments
+
 
 class Channel(models.TextChoices):
     PUBLIC_SOURCE = "public_source", "Public source"
@@ -30,15 +32,6 @@ class ViolationCategory(models.TextChoices):
     PATTERN = "pattern", "Pattern of repeated violations"
     FAILURE_TO_INVESTIGATE = "failure_to_investigate", "Authority's failure to investigate or prosecute"
     COMMAND_RESPONSIBILITY = "command_responsibility", "Command responsibility"
-
-
-class SourceReliability(models.TextChoices):
-    A = "A", "A — completely reliable"
-    B = "B", "B — usually reliable"
-    C = "C", "C — fairly reliable"
-    D = "D", "D — not usually reliable"
-    E = "E", "E — unreliable"
-    F = "F", "F — reliability cannot be judged"
 
 
 class InformationCredibility(models.TextChoices):
