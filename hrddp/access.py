@@ -80,7 +80,3 @@ def require_may(user, codename: str, engagement: Engagement) -> None:
 
     if not user_may(user, codename, engagement):
         raise PermissionDenied("Your role does not allow this on this engagement.")
-
-
-def can_read_audit_trail(user) -> bool:
-    return user.has_perm("hrddp.view_auditentry")

@@ -211,13 +211,9 @@ def grave_violation_reported(engagement):
         return "No incident is classified as a grave violation with reliable information giving substantial grounds."
 
 
-def _open_case(engagement):
-    return engagement.intervention_cases.filter(closed_at__isnull=True).order_by("-opened_at", "-pk").first()
-
-
 @guard
 def course_of_action_chosen(engagement):
-    case = _open_case(engagement)
+    case = engagement.open_intervention_case
     if case is None:
         return "There is no open intervention case."
     if not case.chosen_courses():
@@ -225,7 +221,7 @@ def course_of_action_chosen(engagement):
 
 
 def _course_recorded(engagement) -> bool:
-    case = _open_case(engagement)
+    case = engagement.open_intervention_case
     return case is not None and case.course_recorded_at is not None
 
 
@@ -243,13 +239,13 @@ def course_of_action_recorded_before_result(engagement):
 
 @guard
 def suspension_risks_evaluated(engagement):
-    case = _open_case(engagement)
+    case = engagement.open_intervention_case
     if case is None or not case.suspension_risk_evaluation.strip():
         return "The risks of suspending support, including to the safety of staff, have not been evaluated (P¶21(g))."
 
 
 @guard
 def suspension_skip_explained(engagement):
-    case = _open_case(engagement)
+    case = engagement.open_intervention_case
     if case is None or not case.why_suspension_skipped.strip():
         return "Support is ceased after suspension; to cease straight from intercession, record why suspension is skipped."

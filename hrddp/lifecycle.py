@@ -118,8 +118,3 @@ def steps_by_others(engagement: Engagement, choices: list[TransitionChoice]) -> 
     given the user's own `choices_for` the engagement."""
     mine = {c.info.name for c in choices}
     return [t for t in all_transitions() if t.source == engagement.state and t.name not in mine]
-
-
-def available_names(engagement: Engagement, user) -> list[str]:
-    """What django-fsm offers this user now: conditions met and permission held."""
-    return [t.name for t in engagement.get_available_user_state_transitions(user)]

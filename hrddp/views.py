@@ -64,7 +64,6 @@ def engagement_list(request):
 
 def _detail_context(request, engagement, **extra):
     choices = lifecycle.choices_for(engagement, request.user)
-    available = set(lifecycle.available_names(engagement, request.user))
     history = list(_history(engagement))
     layout = lifecycle_layout()
     visited = {e.from_state for e in history} | {e.to_state for e in history}
@@ -72,12 +71,12 @@ def _detail_context(request, engagement, **extra):
         "engagement": engagement,
         "activities": engagement.activities.all(),
         "history": history,
-        "offered": [c for c in choices if c.info.name in available],
-        "blocked": [c for c in choices if c.info.name not in available],
+        # A choice is available when its conditions hold; its role was checked in choices_for.
+        "offered": [c for c in choices if c.available],
+        "blocked": [c for c in choices if not c.available],
         "by_others": lifecycle.steps_by_others(engagement, choices),
         "layout": layout,
         "visited": visited,
-        "available_names": available,
         "form": TransitionForm(initial={"revision": engagement.revision}),
         **extra,
     }

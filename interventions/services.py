@@ -4,10 +4,6 @@ from hrddp.models import Engagement, User
 from interventions.models import InterventionCase
 
 
-def _open_case(engagement: Engagement) -> InterventionCase | None:
-    return engagement.intervention_cases.filter(closed_at__isnull=True).order_by("-opened_at", "-pk").first()
-
-
 def intervention_case_open(*, engagement: Engagement, by: User, report: str) -> InterventionCase:
     case = InterventionCase.objects.create(engagement=engagement, opened_by=by, report=report)
     case.incidents.set(engagement.incidents.filter(grave_violation=True, substantial_grounds=True))
@@ -15,7 +11,7 @@ def intervention_case_open(*, engagement: Engagement, by: User, report: str) -> 
 
 
 def intervention_case_record_course(*, engagement: Engagement, by: User) -> InterventionCase:
-    case = _open_case(engagement)
+    case = engagement.open_intervention_case
     case.course_recorded_at = timezone.now()
     case.course_recorded_by = by
     case.save(update_fields=["course_recorded_at", "course_recorded_by"])
@@ -23,14 +19,14 @@ def intervention_case_record_course(*, engagement: Engagement, by: User) -> Inte
 
 
 def intervention_case_set_result(*, engagement: Engagement, result: str) -> InterventionCase:
-    case = _open_case(engagement)
+    case = engagement.open_intervention_case
     case.result = result
     case.save(update_fields=["result"])
     return case
 
 
 def intervention_case_close(*, engagement: Engagement, result: str, evidence: str) -> InterventionCase | None:
-    case = _open_case(engagement)
+    case = engagement.open_intervention_case
     if case is None:
         return None
     case.result = result

@@ -140,6 +140,11 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
     def current_assessment(self):
         return self.assessments.order_by("-version").first()
 
+    @property
+    def open_intervention_case(self):
+        """The intercession under way (Action 7), if any."""
+        return self.intervention_cases.filter(closed_at__isnull=True).order_by("-opened_at", "-pk").first()
+
     # --- Draft and Action 1 -------------------------------------------------
 
     @transition(
