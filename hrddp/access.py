@@ -80,3 +80,33 @@ def require_may(user, codename: str, engagement: Engagement) -> None:
 
     if not user_may(user, codename, engagement):
         raise PermissionDenied("Your role does not allow this on this engagement.")
+
+
+def _role_carries(user, codename: str) -> bool:
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return False
+    return user.is_superuser or any(role_may(role, codename) for role, _ in memberships_of(user))
+
+
+def may_export(user) -> bool:
+    """Whether the user may take the lists they see out as CSV or XLSX (a role permission)."""
+    return _role_carries(user, "export_lists")
+
+
+def may_import(user) -> bool:
+    """Whether the user may bring records in from CSV or XLSX (project managers)."""
+    return _role_carries(user, "import_records")
+
+
+def require_export(user) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if not may_export(user):
+        raise PermissionDenied("Your role does not allow exporting lists.")
+
+
+def require_import(user) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if not may_import(user):
+        raise PermissionDenied("Your role does not allow importing records.")

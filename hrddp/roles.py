@@ -40,12 +40,15 @@ _VIEW_ALL = {_perm(m, "view") for m in _DOMAIN_MODELS}
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.PROJECT_MANAGER: _VIEW_ALL
     | {_perm(m, a) for m in _PM_EDITS for a in ("add", "change")}
-    | {"hrddp.add_engagement", "hrddp.change_engagement", "hrddp.prepare_engagement", "hrddp.view_auditentry"},
+    | {"hrddp.add_engagement", "hrddp.change_engagement", "hrddp.prepare_engagement", "hrddp.view_auditentry"}
+    | {"hrddp.export_lists", "hrddp.import_records"},
     Role.CHIEF_OF_MISSION: _VIEW_ALL
-    | {"hrddp.decide_engagement", "hrddp.view_auditentry", "interventions.change_interventioncase"},
-    Role.REGIONAL_SPECIALIST: _VIEW_ALL | {"hrddp.view_auditentry"},
-    Role.HQ_HUMAN_RIGHTS: _VIEW_ALL | {"hrddp.view_auditentry"},
-    Role.AUDITOR: _VIEW_ALL | {"hrddp.view_auditentry", "hrddp.view_audit_trail"},
+    | {"hrddp.decide_engagement", "hrddp.view_auditentry", "interventions.change_interventioncase"}
+    | {"hrddp.export_lists"},
+    Role.REGIONAL_SPECIALIST: _VIEW_ALL | {"hrddp.view_auditentry", "hrddp.export_lists"},
+    # HQ and auditors read every office and take lists out; they bring nothing in.
+    Role.HQ_HUMAN_RIGHTS: _VIEW_ALL | {"hrddp.view_auditentry", "hrddp.export_lists"},
+    Role.AUDITOR: _VIEW_ALL | {"hrddp.view_auditentry", "hrddp.view_audit_trail", "hrddp.export_lists"},
 }
 
 GROUP_NAMES = {role.value: role.label for role in Role}

@@ -41,11 +41,14 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "django_celery_beat",
+    "import_export",
     "hrddp",
     "assessments",
     "mitigation",
     "monitoring",
     "interventions",
+    "portfolio",
+    "imports",
 ]
 
 MIDDLEWARE = [

@@ -2,6 +2,8 @@ from hrddp.models.audit import AuditEntry, AuditEntryIsPermanent
 from hrddp.models.engagements import (
     CONFIDENTIAL,
     DECIDE,
+    EXPORT,
+    IMPORT,
     PRE_ACTIVE_STATES,
     PREPARE,
     Engagement,
@@ -30,6 +32,8 @@ __all__ = [
     "DECIDE",
     "Delivery",
     "EXEMPT_ACTIVITY_TYPES",
+    "EXPORT",
+    "IMPORT",
     "Engagement",
     "EngagementGroupObjectPermission",
     "EngagementUserObjectPermission",

@@ -47,6 +47,9 @@ PREPARE = "prepare_engagement"
 DECIDE = "decide_engagement"
 # Granted per engagement only: who may read victims', witnesses' and sources' details.
 CONFIDENTIAL = "view_confidential"
+# Held through a role, not per engagement: taking lists out as files, and bringing records in.
+EXPORT = "export_lists"
+IMPORT = "import_records"
 
 
 def _may(*codenames):
@@ -105,6 +108,8 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
             (PREPARE, "Can prepare due-diligence steps (project manager)"),
             (DECIDE, "Can take decisions on support (Chief of Mission)"),
             (CONFIDENTIAL, "Can read the confidential details of incidents (victims, witnesses, sources)"),
+            (EXPORT, "Can export the lists it sees to CSV and XLSX"),
+            (IMPORT, "Can import recipients, persons of interest and incidents from CSV and XLSX"),
         ]
 
     def __str__(self):

@@ -1,0 +1,3 @@
+"""Imports from CSV and XLSX; included under imports/."""
+
+urlpatterns = []

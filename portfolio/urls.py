@@ -1,0 +1,3 @@
+"""The portfolio dashboard, the lists across engagements and their exports."""
+
+urlpatterns = []
