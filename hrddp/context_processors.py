@@ -1,4 +1,4 @@
-from hrddp.access import sees_every_office
+from hrddp.access import may_import, sees_every_office
 from hrddp.notify import unread_count
 from hrddp.queue import background_delayed
 
@@ -12,4 +12,5 @@ def inbox(request):
         "unread_notifications": unread_count(user),
         "background_delayed": background_delayed(),
         "sees_every_office": sees_every_office(user),
+        "may_import": may_import(user),
     }

@@ -17,19 +17,6 @@ class TransitionForm(forms.Form):
         return text
 
 
-class EngagementFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False)
-    state = forms.ChoiceField(required=False)
-    office = forms.ModelChoiceField(queryset=None, required=False, empty_label="All offices")
-
-    def __init__(self, *args, offices, **kwargs):
-        super().__init__(*args, **kwargs)
-        from hrddp.models import State
-
-        self.fields["state"].choices = [("", "All states"), *State.choices]
-        self.fields["office"].queryset = offices
-
-
 class EngagementOpenForm(forms.Form):
     """A new request for support: the project, the recipient (existing or new) and a title."""
 

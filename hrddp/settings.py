@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "axes",
     "django_celery_beat",
     "import_export",
+    "django_filters",
     "hrddp",
     "assessments",
     "mitigation",
@@ -214,6 +215,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+
+# --- Exports (django-import-export) --------------------------------------
+# Characters XLSX cannot hold are replaced rather than failing the whole export.
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 
 # --- Security (production) ----------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

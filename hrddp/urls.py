@@ -4,11 +4,12 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from hrddp import views, views_recipients
+from portfolio import views as portfolio_views
 from monitoring.urls_indicators import portfolio_urlpatterns
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="engagement_list", permanent=False)),
-    path("engagements/", views.engagement_list, name="engagement_list"),
+    path("engagements/", portfolio_views.engagement_list, name="engagement_list"),
     path("engagements/new/", views.engagement_open, name="engagement_open"),
     path("engagements/<int:pk>/", views.engagement_detail, name="engagement_detail"),
     path("engagements/<int:pk>/history/", views.engagement_history, name="engagement_history"),

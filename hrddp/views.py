@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from hrddp import access, lifecycle
 from hrddp.diagram import lifecycle_layout
-from hrddp.forms import ActivityFormSet, EngagementFilterForm, EngagementOpenForm, TransitionForm
+from hrddp.forms import ActivityFormSet, EngagementOpenForm, TransitionForm
 from hrddp.models import GovernmentFocalPoint, Engagement, Project, Recipient, Role, State
 from hrddp import services
 from hrddp.services import EngagementChangedMeanwhile, TransitionRefused
@@ -32,34 +32,6 @@ def _engagement(request, pk) -> Engagement:
 
 def _history(engagement):
     return engagement.audit_entries.select_related("actor").order_by("at", "pk")
-
-
-@login_required
-def engagement_list(request):
-    form = EngagementFilterForm(request.GET or None, offices=access.visible_offices(request.user))
-    engagements = access.visible_engagements(request.user).select_related("office", "recipient", "project")
-    if form.is_valid():
-        if form.cleaned_data["q"]:
-            q = form.cleaned_data["q"]
-            engagements = engagements.filter(
-                Q(reference__icontains=q) | Q(title__icontains=q) | Q(recipient__name__icontains=q)
-            )
-        if form.cleaned_data["state"]:
-            engagements = engagements.filter(state=form.cleaned_data["state"])
-        if form.cleaned_data["office"]:
-            engagements = engagements.filter(office=form.cleaned_data["office"])
-    page = Paginator(engagements.order_by("-state_changed_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "hrddp/engagement_list.html",
-        {
-            "page": page, "form": form, "query": query.urlencode(),
-            "sees_every_office": access.sees_every_office(request.user),
-            "can_open": any(role == Role.PROJECT_MANAGER for role, _ in access.memberships_of(request.user)),
-        },
-    )
 
 
 def _detail_context(request, engagement, **extra):

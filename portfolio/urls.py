@@ -1,3 +1,14 @@
 """The portfolio dashboard, the lists across engagements and their exports."""
 
-urlpatterns = []
+from django.urls import path
+
+from portfolio import views
+
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("incidents/", views.incident_overview, name="incident_overview"),
+    path("measures/", views.measure_overview, name="measure_overview"),
+    path("letters/", views.letter_overview, name="letter_overview"),
+    # kind: engagements, incidents, measures or letters; fmt: csv or xlsx (checked by the view).
+    path("exports/<slug:kind>.<slug:fmt>", views.list_export, name="list_export"),
+]

@@ -1,0 +1,214 @@
+"""The dashboard, the lists across engagements, and their exports. Views parse input, call a service and render.
+
+Every list starts from what the user may see (portfolio.queries over hrddp.access); a filter can only
+narrow it. Exports take the same filters and need the export permission (403 without it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from hrddp import access
+from hrddp.models import Role
+from portfolio import dashboard as dashboards
+from portfolio import exports, queries
+from portfolio.filters import EngagementFilter, IncidentFilter, LetterFilter, MeasureFilter
+
+PAGE_SIZE = 50
+LIST_URL_NAMES = {
+    "engagements": "engagement_list", "incidents": "incident_overview", "measures": "measure_overview",
+    "letters": "letter_overview",
+}
+
+
+@dataclass(frozen=True)
+class ListKind:
+    title: str
+    template: str
+    filterset: type
+    rows: Callable
+    default_order: tuple[str, ...]
+    # (column heading, sort key or "")
+    columns: tuple[tuple[str, str], ...]
+
+
+LISTS = {
+    "engagements": ListKind(
+        "Engagements", "hrddp/engagement_list.html", EngagementFilter, queries.engagements_for,
+        ("-state_changed_at", "-pk"),
+        (("Reference", "reference"), ("Engagement", "title"), ("Recipient", "recipient"), ("Office", "office"),
+         ("State", "state"), ("Since", "since"), ("Assessed risk", "risk"), ("Residual risk", "residual")),
+    ),
+    "incidents": ListKind(
+        "Incidents", "portfolio/incident_list.html", IncidentFilter, queries.incidents_for, ("-occurred_on", "-pk"),
+        (("Date", "date"), ("Engagement", "engagement"), ("Office", "office"), ("Recipient or unit", ""),
+         ("Violation categories", ""), ("Channel", "channel"), ("Grade", ""), ("Verification", "verification"),
+         ("Grave", "")),
+    ),
+    "measures": ListKind(
+        "Mitigation measures", "portfolio/measure_list.html", MeasureFilter, queries.measures_for, ("due_date", "pk"),
+        (("Measure", ""), ("Engagement", "engagement"), ("Office", "office"), ("Type", "type"), ("Owner", ""),
+         ("Due", "due"), ("Status", "status")),
+    ),
+    "letters": ListKind(
+        "Letters", "portfolio/letter_list.html", LetterFilter, queries.letters_for, ("-issued_at", "-pk"),
+        (("Reference", "reference"), ("Kind", "kind"), ("Engagement", "engagement"), ("Office", "office"),
+         ("Language", ""), ("Letter date", "date"), ("Dispatched", "dispatched")),
+    ),
+}
+
+
+def _filtered(request, kind: ListKind):
+    filterset = kind.filterset(request.GET or None, queryset=kind.rows(request.user), request=request)
+    rows = filterset.qs
+    if not (filterset.is_bound and filterset.form.is_valid() and filterset.form.cleaned_data.get("sort")):
+        rows = rows.order_by(*kind.default_order)
+    return filterset, rows
+
+
+def _headers(request, kind: ListKind) -> list[dict]:
+    """Column headings with the link that sorts by them (a second click reverses the order)."""
+    current = request.GET.get("sort", "")
+    headers = []
+    for label, key in kind.columns:
+        if not key:
+            headers.append({"label": label})
+            continue
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["sort"] = f"-{key}" if current == key else key
+        headers.append({
+            "label": label, "url": f"?{query.urlencode()}",
+            "sorted": "ascending" if current == key else "descending" if current == f"-{key}" else "",
+        })
+    return headers
+
+
+def _list_page(request, name: str, **extra):
+    kind = LISTS[name]
+    filterset, rows = _filtered(request, kind)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, kind.template,
+        {
+            "title": kind.title, "kind": name, "filter": filterset, "form": filterset.form, "page": page,
+            "headers": _headers(request, kind), "query": query.urlencode(),
+            "sees_every_office": access.sees_every_office(request.user),
+            "may_export": access.may_export(request.user),
+            **extra,
+        },
+        status=400 if filterset.is_bound and not filterset.form.is_valid() else 200,
+    )
+
+
+@login_required
+@require_GET
+def engagement_list(request):
+    return _list_page(
+        request, "engagements",
+        can_open=any(role == Role.PROJECT_MANAGER for role, _ in access.memberships_of(request.user)),
+    )
+
+
+@login_required
+@require_GET
+def incident_overview(request):
+    return _list_page(request, "incidents")
+
+
+@login_required
+@require_GET
+def measure_overview(request):
+    return _list_page(request, "measures", today=timezone.localdate())
+
+
+@login_required
+@require_GET
+def letter_overview(request):
+    return _list_page(request, "letters")
+
+
+@login_required
+@require_GET
+def list_export(request, kind, fmt):
+    """The filtered list as CSV or XLSX: the rows the user sees, nothing more."""
+    if kind not in LISTS or fmt not in exports.FORMATS:
+        raise Http404("No such export.")
+    access.require_export(request.user)
+    filterset, rows = _filtered(request, LISTS[kind])
+    if filterset.is_bound and not filterset.form.is_valid():
+        return _list_page(request, kind)
+    try:
+        content, content_type, extension = exports.list_export(kind=kind, fmt=fmt, queryset=rows, user=request.user)
+    except exports.ExportTooLarge as exc:
+        query = request.GET.urlencode()
+        back = reverse(LIST_URL_NAMES[kind]) + (f"?{query}" if query else "")
+        return render(request, "portfolio/export_refused.html", {"reason": str(exc), "back": back}, status=400)
+    response = HttpResponse(content, content_type=content_type)
+    stamp = timezone.localtime().strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="hrddp-{kind}-{stamp}.{extension}"'
+    # Exports hold records of many engagements: never kept by a browser or proxy cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class DashboardForm(forms.Form):
+    office = forms.ModelChoiceField(queryset=None, required=False, empty_label="All offices")
+    country = forms.ChoiceField(required=False)
+    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        offices = access.visible_offices(user)
+        self.fields["office"].queryset = offices
+        countries = sorted(set(offices.values_list("country", flat=True)))
+        self.fields["country"].choices = [("", "All countries"), *[(c, c) for c in countries]]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", "The end of the period is before its start.")
+        elif start and end and (end - start).days > 366 * 5:
+            self.add_error("start", "Choose a period of at most five years.")
+        return data
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    form = DashboardForm(request.GET or None, user=request.user)
+    today = timezone.localdate()
+    start, end = dashboards.default_period(today)
+    office, country, status = None, "", 200
+    if form.is_bound:
+        if form.is_valid():
+            data = form.cleaned_data
+            office, country = data["office"], data["country"]
+            # One end given alone: the other defaults around it.
+            end = data["end"] or max(end, data["start"] or end)
+            start = data["start"] or min(start, end.replace(day=1))
+        else:
+            status = 400
+    if not form.is_bound:
+        form = DashboardForm(initial={"start": start, "end": end}, user=request.user)
+    scope = dashboards.Scope(user=request.user, start=start, end=end, office=office, country=country)
+    data = dashboards.dashboard_build(scope=scope, today=today)
+    return render(
+        request, "portfolio/dashboard.html",
+        {"form": form, "data": data, "sees_every_office": access.sees_every_office(request.user)},
+        status=status,
+    )
