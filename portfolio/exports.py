@@ -8,13 +8,13 @@ formula is neutralised (the library's own option only handles "=").
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 from import_export import fields, resources
 from import_export.formats.base_formats import CSV, XLSX
 
-from hrddp.models import Engagement
+from hrddp.models import Engagement, PersonOfInterest
 from monitoring.incidents import REDACTED
 from monitoring.models import CONFIDENTIAL_FIELDS, Incident, ViolationCategory
 
@@ -280,7 +280,9 @@ def list_export(*, kind: str, fmt: str, queryset: QuerySet, user) -> tuple[bytes
         raise ExportTooLarge(count)
     if kind == "incidents":
         resource = IncidentResource(confidential_engagement_ids=confidential_engagement_ids(user))
-        queryset = queryset.prefetch_related("persons_implicated__recipient")
+        queryset = queryset.prefetch_related(
+            Prefetch("persons_implicated", queryset=PersonOfInterest.objects.select_related("recipient"))
+        )
     else:
         resource = RESOURCES[kind]()
     dataset = resource.export(queryset)
