@@ -347,16 +347,17 @@ class _Scenario:
 
         last_quarter = quarter_of(self.today).previous()
         pm = self.users["pm.darvonia"]
-        for days_after, channel, text in [
-            (20, Channel.COMMUNITY_REPORT, "Women at the IDP site reported verbal harassment by a patrol at night."),
-            (55, Channel.GRIEVANCE_MECHANISM, "Complaint through the site's grievance box: a trader detained for a day without charge."),
+        for days_after, channel, categories, text in [
+            (20, Channel.COMMUNITY_REPORT, [], "Women at the IDP site reported verbal harassment by a patrol at night."),
+            (55, Channel.GRIEVANCE_MECHANISM, ["gross_violations"],
+             "Complaint through the site's grievance box: a trader detained for a day without charge."),
         ]:
             with _travel((self.today - last_quarter.start).days - days_after):
                 incident_log(
                     engagement=engagement, by=pm, persons=[],
                     data=dict(
                         recipient=self.recipients["esse_post"], occurred_on=last_quarter.start + timedelta(days=days_after),
-                        place="Esse IDP site", description=text, categories=[], channel=channel,
+                        place="Esse IDP site", description=text, categories=categories, channel=channel,
                         source_reliability="B", information_credibility="3", verification_status="being_verified",
                         grave_violation=False, substantial_grounds=False,
                         victims="Names held by the protection team.", witnesses="", source_details="Community focal point",
@@ -444,7 +445,7 @@ class _Scenario:
                 defaults=dict(
                     place="Road between Kael and Omri",
                     description="Two traders reported killed at an informal checkpoint run by officers of Unit 7.",
-                    channel=Channel.UN_MONITORING, verification_status=VerificationStatus.CORROBORATED,
+                    categories=["gross_violations", "pattern"], channel=Channel.UN_MONITORING, verification_status=VerificationStatus.CORROBORATED,
                     grave_violation=True, substantial_grounds=True, logged_by=self.users["pm.darvonia"],
                 ),
             )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import django_filters as filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from assessments.models import RiskRating
@@ -23,6 +23,22 @@ RISK_CHOICES = [*RiskRating.choices, (queries.NOT_RATED, "Not rated yet")]
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
+class SortFilter(filters.OrderingFilter):
+    """Sorting by a column: empty values last either way, and the primary key last so that pages never
+    overlap when many rows share a value."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        ordering = []
+        for param in value:
+            name = self.get_ordering_value(param)
+            descending = name.startswith("-")
+            expression = F(name.lstrip("-"))
+            ordering.append(expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True))
+        return qs.order_by(*ordering, "-pk" if value[0].startswith("-") else "pk")
+
+
 class _DateInput(forms.DateInput):
     input_type = "date"
 
@@ -34,8 +50,8 @@ def _offices(request):
 class ScopedFilterSet(filters.FilterSet):
     """Office and country choices from the offices the user sees; a date range; sorting."""
 
-    office = filters.ModelChoiceFilter(queryset=_offices, field_name="office", empty_label="All offices")
-    country = filters.ChoiceFilter(field_name="office__country", empty_label="All countries")
+    office = filters.ModelChoiceFilter(queryset=_offices, field_name="office", label="Office", empty_label="All offices")
+    country = filters.ChoiceFilter(field_name="office__country", label="Country", empty_label="All countries")
     start = filters.DateFilter(label="From", widget=_DateInput, method="filter_start")
     end = filters.DateFilter(label="To", widget=_DateInput, method="filter_end")
 
@@ -83,7 +99,8 @@ class EngagementFilter(ScopedFilterSet):
     q = filters.CharFilter(label="Search", method="search")
     state = filters.ChoiceFilter(choices=State.choices, empty_label="All states")
     stage = filters.ChoiceFilter(
-        choices=[(k, label) for k, (label, _) in queries.STAGES.items()], method="filter_stage", empty_label="Any stage"
+        choices=[(k, label) for k, (label, _) in queries.STAGES.items()], method="filter_stage", label="Stage",
+        empty_label="Any stage",
     )
     risk = filters.ChoiceFilter(field_name="assessed_risk", choices=RISK_CHOICES, label="Assessed risk", empty_label="Any")
     residual = filters.ChoiceFilter(field_name="residual_risk", choices=RISK_CHOICES, label="Residual risk", empty_label="Any")
@@ -97,7 +114,7 @@ class EngagementFilter(ScopedFilterSet):
         choices=list(queries.EVENTS.items()), method="filter_event", label="Decision taken",
         empty_label="—", help_text="With a decision chosen, the dates apply to when it was taken.",
     )
-    sort = filters.OrderingFilter(
+    sort = SortFilter(
         fields=[
             ("reference", "reference"), ("title", "title"), ("office__name", "office"),
             ("recipient__name", "recipient"), ("state", "state"), ("state_changed_at", "since"),
@@ -157,7 +174,7 @@ class IncidentFilter(ScopedFilterSet):
         label="Recipient category", empty_label="All",
     )
     state = filters.ChoiceFilter(field_name="engagement__state", choices=State.choices, label="Engagement state", empty_label="Any")
-    sort = filters.OrderingFilter(
+    sort = SortFilter(
         fields=[
             ("occurred_on", "date"), ("engagement__reference", "engagement"), ("engagement__office__name", "office"),
             ("channel", "channel"), ("verification_status", "verification"),
@@ -199,7 +216,7 @@ class MeasureFilter(ScopedFilterSet):
     nature = filters.ChoiceFilter(choices=MeasureNature.choices, empty_label="Preventive or corrective")
     overdue = filters.ChoiceFilter(choices=[("yes", "Past due, not in place")], method="filter_overdue", label="Past due", empty_label="—")
     state = filters.ChoiceFilter(field_name="plan__engagement__state", choices=State.choices, label="Engagement state", empty_label="Any")
-    sort = filters.OrderingFilter(
+    sort = SortFilter(
         fields=[
             ("due_date", "due"), ("status", "status"), ("measure_type", "type"),
             ("plan__engagement__reference", "engagement"), ("plan__engagement__office__name", "office"),
@@ -230,7 +247,7 @@ class LetterFilter(ScopedFilterSet):
     kind = filters.ChoiceFilter(choices=LetterKind.choices, empty_label="All kinds")
     status = filters.ChoiceFilter(choices=LETTER_STATUS, method="filter_status", empty_label="Any")
     language = filters.ChoiceFilter(choices=[("en", "English"), ("fr", "Français")], empty_label="Any language")
-    sort = filters.OrderingFilter(
+    sort = SortFilter(
         fields=[
             ("letter_date", "date"), ("reference", "reference"), ("kind", "kind"),
             ("engagement__office__name", "office"), ("dispatched_on", "dispatched"),

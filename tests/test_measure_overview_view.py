@@ -101,3 +101,11 @@ def test_it_runs_the_same_bounded_number_of_queries_for_10_and_1000_engagements(
 
     assert few == many
     assert max(many) <= MAX_QUERIES
+
+
+def test_it_sorts_measures_without_a_due_date_last_either_way(client, hq, engagement):
+    undated = add_measure(engagement, title="No date yet")
+    soon = add_measure(engagement, due_date=timezone.localdate())
+
+    assert _listed(client, hq, sort="due")[1] == [soon, undated]
+    assert _listed(client, hq, sort="-due")[1] == [soon, undated]
