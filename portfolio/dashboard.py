@@ -10,11 +10,12 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from datetime import timezone as dt_timezone
 from urllib.parse import urlencode
 
-from django.db.models import Count, Min, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db import connection
+from django.db.models import Count, Min, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,9 +23,8 @@ from assessments.models import RiskRating
 from hrddp import access
 from hrddp.models import AuditEntry, Engagement, Office, State
 from mitigation.models import MitigationMeasure
-from monitoring.models import Channel, Incident, ViolationCategory
+from monitoring.models import Channel, ViolationCategory
 from portfolio import charts, queries
-from portfolio.filters import category_q
 
 RISK_COLUMNS = [*RiskRating.choices, (queries.NOT_RATED, "Not stated")]
 # The office table's columns: a stage, or a state of Action 7.
@@ -61,6 +61,12 @@ class Scope:
     @property
     def period(self) -> dict:
         return {"start": self.start.isoformat(), "end": self.end.isoformat()}
+
+    @property
+    def report_url(self) -> str:
+        """The P¶24 portfolio report of the same scope and period (an office, else a country)."""
+        where = {"office": self.office.pk} if self.office else {"country": self.country}
+        return list_url("portfolio_period_report", **self.period, **where)
 
     def narrow(self, qs: QuerySet, office_path: str) -> QuerySet:
         if self.office is not None:
@@ -239,17 +245,16 @@ def dashboard_build(*, scope: Scope, today: date | None = None) -> Dashboard:
     months = _months(scope.start, scope.end)
     month_index = {m: i for i, m in enumerate(months)}
 
-    def month_key(value) -> date:
-        return value.date() if isinstance(value, datetime) else value
-
+    # Grouped by day rather than by month: SQLite truncates dates in Python, row by row.
     per_channel: dict[str, list[int]] = {c: [0] * len(months) for c in Channel.values}
-    for row in incidents.order_by().annotate(month=TruncMonth("occurred_on")).values("month", "channel").annotate(n=Count("pk")):
-        per_channel.setdefault(row["channel"], [0] * len(months))[month_index[month_key(row["month"])]] += row["n"]
-    category_counts = {c: Count("pk", filter=category_q(c)) for c in ViolationCategory.values}
+    for day, channel, n in incidents.order_by().values_list("occurred_on", "channel").annotate(n=Count("pk")):
+        per_channel.setdefault(channel, [0] * len(months))[month_index[day.replace(day=1)]] += n
+    # The categories are a JSON list: group by the list as stored, then count each category in it.
     per_category: dict[str, list[int]] = {c: [0] * len(months) for c in ViolationCategory.values}
-    for row in incidents.order_by().annotate(month=TruncMonth("occurred_on")).values("month").annotate(**category_counts):
-        for c in ViolationCategory.values:
-            per_category[c][month_index[month_key(row["month"])]] += row[c]
+    for day, categories, n in incidents.order_by().values_list("occurred_on", "categories").annotate(n=Count("pk")):
+        for c in set(categories or ()):
+            if c in per_category:
+                per_category[c][month_index[day.replace(day=1)]] += n
 
     def month_params(m: date) -> dict:
         return {"start": max(m, scope.start).isoformat(), "end": min(_month_end(m), scope.end).isoformat()}
@@ -317,29 +322,39 @@ def dashboard_build(*, scope: Scope, today: date | None = None) -> Dashboard:
     )
 
 
-def _stays(engagements, *, scope: Scope, now, state_totals, oldest_in_state) -> list[Stay]:
-    """How long engagements stayed in each state, for stays that ended in the period.
+def _stay_lengths(engagements, *, scope: Scope) -> dict[str, list[float]]:
+    """Days spent in each state, for stays that ended in the period.
 
-    A stay begins with the entry that moved the engagement into a state and ends with the next entry
-    that moved it out; entries that keep the state (e.g. recording a course of action) do not count."""
-    entries = (
-        AuditEntry.objects.filter(
-            engagement__in=engagements.order_by().values("pk"), at__date__lte=scope.end,
-        )
-        .exclude(to_state="")
-        .order_by("engagement_id", "at", "pk")
-        .values_list("engagement_id", "at", "from_state", "to_state")
-    )
-    durations: dict[str, list[float]] = defaultdict(list)
-    current, entered_at, state = None, None, None
-    for engagement_id, at, from_state, to_state in entries.iterator(chunk_size=5000):
-        if engagement_id != current:
-            current, state, entered_at = engagement_id, None, None
-        if to_state == state:
-            continue
-        if state is not None and entered_at is not None and at.date() >= scope.start:
-            durations[state].append(_days(at - entered_at))
-        state, entered_at = to_state, at
+    A stay begins with the entry that moved the engagement into a state and ends with the next entry that
+    moved it out; entries that keep the state (e.g. recording a course of action) do not count. The window
+    function LAG pairs each entry with the one before it in the database, so only the stays of the period
+    (as numbers of days) come back, whatever the length of the audit trail."""
+    scoped_sql, scoped_params = engagements.order_by().values("pk").query.sql_with_params()
+    if connection.vendor == "postgresql":
+        days = "EXTRACT(EPOCH FROM (at - prev_at)) / 86400.0"
+    else:
+        days = "julianday(at) - julianday(prev_at)"
+    start = connection.ops.adapt_datetimefield_value(datetime.combine(scope.start, time.min, tzinfo=dt_timezone.utc))
+    end = connection.ops.adapt_datetimefield_value(datetime.combine(scope.end, time.max, tzinfo=dt_timezone.utc))
+    table = AuditEntry._meta.db_table
+    sql = f"""
+        SELECT from_state, {days} FROM (
+            SELECT from_state, at, LAG(at) OVER (PARTITION BY engagement_id ORDER BY at, id) AS prev_at
+            FROM {table}
+            WHERE to_state <> '' AND from_state <> to_state AND at <= %s AND engagement_id IN ({scoped_sql})
+        ) AS stays
+        WHERE at >= %s AND prev_at IS NOT NULL
+    """
+    lengths: dict[str, list[float]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [end, *scoped_params, start])
+        for state, length in cursor.fetchall():
+            lengths[state].append(round(float(length), 1))
+    return lengths
+
+
+def _stays(engagements, *, scope: Scope, now, state_totals, oldest_in_state) -> list[Stay]:
+    durations = _stay_lengths(engagements, scope=scope)
     order = WATCHED_STATES + [s for s in State if s not in WATCHED_STATES and s not in queries.ENDED_STATES]
     result = []
     for s in order:

@@ -251,3 +251,13 @@ def test_it_runs_the_same_number_of_queries_for_10_and_1000_engagements(
     assert few == many
     assert max(many.values()) <= MAX_QUERIES
     assert Engagement.objects.count() == 1000
+
+
+def test_it_links_to_the_portfolio_report_of_the_same_scope_and_period(client, hq, portfolio, office_a):
+    data = _dashboard(client, hq, office=office_a.pk, start="2026-01-01", end="2026-06-30")
+
+    response = client.get(data.scope.report_url)
+
+    assert data.scope.report_url.startswith(reverse("portfolio_period_report"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
