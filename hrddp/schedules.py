@@ -12,6 +12,10 @@ BEAT_SCHEDULE = {
         "task": "monitoring.tasks.quarterly_reports",
         "schedule": crontab(hour=6, minute=0, day_of_month=1, month_of_year="1,4,7,10"),
     },
+    "purge-staged-imports": {
+        "task": "imports.tasks.purge_staged_imports",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "clear-expired-sessions": {
         "task": "hrddp.tasks.clear_expired_sessions",
         "schedule": crontab(hour=2, minute=15),

@@ -1,0 +1,512 @@
+"""The three imports: their columns, what each loads once, and the order its rows run in.
+
+An importer runs the rows of one file through its resources (imports.resources), either to
+check them (a dry run) or to write them (`persist`); it keeps one report per spreadsheet row.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+import tablib
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
+from import_export import exceptions as import_export_errors
+from import_export.results import RowResult
+
+from hrddp import access
+from hrddp.models import (
+    PREPARE,
+    CommandPeriod,
+    Engagement,
+    Office,
+    PersonOfInterest,
+    Recipient,
+    RecipientCategory,
+    RecipientLevel,
+    Role,
+    State,
+    User,
+)
+from imports import resources
+from imports.directory import RecipientDirectory, folded, path_parts
+from imports.files import Table
+from imports.widgets import as_text
+from monitoring.escalation import incident_escalate
+from monitoring.incidents import incident_recipients
+from monitoring.models import Channel, InformationCredibility, SourceReliability, VerificationStatus, ViolationCategory
+
+logger = logging.getLogger(__name__)
+
+ROW = resources.ROW
+# The states in which monitoring.escalation.incident_escalate alerts the Chief of Mission and HQ.
+ESCALATING_STATES = (State.ACTIVE, State.INTERCESSION, State.SUSPENDED)
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be imported (a missing column, a refused write); the message says why."""
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    required: bool = False
+    hint: str = ""
+    example: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class RowReport:
+    number: int
+    result: str = "unchanged"  # new, update, unchanged or error
+    label: str = ""
+    problems: list[str] = field(default_factory=list)
+    note: str = ""
+
+    _RANK = {"unchanged": 0, "update": 1, "new": 2, "error": 3}
+
+    def take(self, result: str) -> None:
+        if self._RANK[result] > self._RANK[self.result]:
+            self.result = result
+
+
+_RESULTS = {
+    RowResult.IMPORT_TYPE_NEW: "new",
+    RowResult.IMPORT_TYPE_UPDATE: "update",
+    RowResult.IMPORT_TYPE_SKIP: "unchanged",
+}
+
+
+def _header_key(text) -> str:
+    return " ".join(str(text).replace("_", " ").replace("-", " ").split()).casefold()
+
+
+class Importer:
+    kind = ""
+    noun = ""  # "recipients", as a sentence names them
+    columns: tuple[Column, ...] = ()
+
+    def __init__(self, *, user: User, persist: bool):
+        self.user = user
+        self.persist = persist
+        self.started_at = timezone.now()
+        self.reports: dict[int, RowReport] = {}
+        self.has_errors = False
+        self.ignored_columns: list[str] = []
+        # Set by the service: the audit entries name the file.
+        self.file_name = ""
+        self.sha256 = ""
+        self._labels = {column.key: column.label for column in self.columns}
+
+    # --- the file's columns ---------------------------------------------------------------
+
+    def rows_of(self, table: Table) -> list[dict]:
+        """The rows as {column key: cell}, every known column present; FileProblem for a missing or repeated one."""
+        names = {}
+        for column in self.columns:
+            for name in (column.label, column.key, *column.aliases):
+                names[_header_key(name)] = column.key
+        positions: dict[str, int] = {}
+        for index, header in enumerate(table.headers):
+            key = names.get(_header_key(header))
+            if key is None:
+                if str(header).strip():
+                    self.ignored_columns.append(str(header).strip())
+                continue
+            if key in positions:
+                raise FileProblem(f"The column “{self._labels[key]}” appears twice in the first row.")
+            positions[key] = index
+        missing = [column.label for column in self.columns if column.required and column.key not in positions]
+        if missing:
+            quoted = [f"“{label}”" for label in missing]
+            listed = f"column {quoted[0]}" if len(quoted) == 1 else f"columns {', '.join(quoted[:-1])} and {quoted[-1]}"
+            raise FileProblem(
+                f"The file has no {listed}. The first row must name the columns "
+                f"({', '.join(column.label for column in self.columns)}): start from the template."
+            )
+        rows = []
+        for number, cells in table.rows:
+            row = {ROW: number}
+            for column in self.columns:
+                index = positions.get(column.key)
+                row[column.key] = cells[index] if index is not None and index < len(cells) else ""
+            rows.append(row)
+        return rows
+
+    def label_of(self, key: str) -> str:
+        return self._labels.get(key, key.replace("_", " ").capitalize())
+
+    # --- running the rows -----------------------------------------------------------------
+
+    def run(self, table: Table) -> None:
+        raise NotImplementedError
+
+    def _import(self, resource: resources.ImportResource, rows: list[dict]) -> None:
+        if not rows:
+            return
+        keys = [key for key in rows[0] if key != ROW]
+        dataset = tablib.Dataset(headers=[ROW, *keys])
+        for row in rows:
+            dataset.append([row[ROW], *(row[key] for key in keys)])
+        try:
+            result = resource.import_data(dataset, use_transactions=False, raise_errors=False)
+        except import_export_errors.ImportError as exc:
+            logger.warning("An import's write was refused: %s", exc)
+            raise FileProblem(
+                "The database refused the rows: the same records may have been changed meanwhile. "
+                "Nothing was imported; try again."
+            ) from None
+        if result.base_errors:
+            # Errors outside any row (the library keeps them apart): the import cannot be trusted.
+            for error in result.base_errors:
+                logger.error("Unexpected problem importing %s", self.kind, exc_info=error.error)
+            raise FileProblem("The file could not be imported because of an unexpected problem. Nothing was imported.")
+
+    def record(self, resource, row: dict, row_result: RowResult) -> None:
+        """Keep what a resource found for one row (called for every row it runs)."""
+        report = self.reports.setdefault(row[ROW], RowReport(number=row[ROW]))
+        instance = row_result.instance
+        if not report.label:
+            report.label = resource.describe(instance, row) if instance is not None else resource.describe_row(row)
+        if row_result.validation_error is not None:
+            for name, messages in row_result.validation_error.message_dict.items():
+                prefix = "" if name == NON_FIELD_ERRORS else f"{self.label_of(name)}: "
+                report.problems.extend(f"{prefix}{message}" for message in messages)
+            report.take("error")
+            self.has_errors = True
+        elif row_result.errors:
+            for error in row_result.errors:
+                logger.error("Unexpected problem importing row %s", row[ROW], exc_info=error.error)
+            report.problems.append("This row could not be read; check its values against the template.")
+            report.take("error")
+            self.has_errors = True
+        else:
+            report.take(_RESULTS.get(row_result.import_type, "unchanged"))
+            self.row_done(resource, row, instance, report)
+
+    def row_done(self, resource, row: dict, instance, report: RowReport) -> None:
+        """A row that passed its checks (and was queued for writing when the import persists)."""
+
+    def after_rows(self) -> dict:
+        """Once every row is written; what to add to the audit entry's details."""
+        return {}
+
+    def rows_report(self) -> list[RowReport]:
+        return [self.reports[number] for number in sorted(self.reports)]
+
+
+# --- Recipients and their units ------------------------------------------------------------------
+
+
+def import_countries(user: User) -> dict[str, str]:
+    """The countries a user imports recipients and persons for: those of the offices where they are a project
+    manager (every country for a superuser), by their folded spelling."""
+    if user.is_superuser:
+        countries = Office.objects.values_list("country", flat=True)
+    else:
+        offices = [office for role, office in access.memberships_of(user) if role == Role.PROJECT_MANAGER and office]
+        countries = Office.objects.filter(pk__in=offices).values_list("country", flat=True) if offices else []
+    return {folded(country): country for country in countries}
+
+
+class _CountryScoped(Importer):
+    def __init__(self, *, user: User, persist: bool):
+        super().__init__(user=user, persist=persist)
+        self.countries = import_countries(user)
+        shown = sorted(self.countries.values())
+        self.where = f"in {', '.join(shown)}" if shown else "in the countries you import for"
+        self.directory = RecipientDirectory.load(countries=self.countries.values())
+
+    def not_your_country(self, text: str) -> str:
+        if not self.countries:
+            return "You are not a project manager of any office: you cannot import for any country."
+        return (
+            f"You import for {', '.join(sorted(self.countries.values()))} only, where you are a project manager; "
+            f"not for {text}."
+        )
+
+
+_LEVEL_WORDS = {folded(value): value for value in RecipientLevel.values} | {
+    folded(label): value for value, label in RecipientLevel.choices
+}
+
+
+class RecipientsImporter(_CountryScoped):
+    kind = "recipients"
+    noun = "recipients"
+    columns = (
+        Column("name", "Name", True, "The force, command or unit's name.", "Esse Province Police Command"),
+        Column("country", "Country", True, "A country where you are a project manager.", "Darvonia"),
+        Column(
+            "category", "Category", False,
+            "A recipient category (value or label). Empty for a command or unit: its force's category.", "police",
+        ),
+        Column("level", "Level", True, "force, command or unit.", "command"),
+        Column(
+            "parent", "Parent", False,
+            "Empty for a force. For a command or unit: its parent's name, or its path “Force › Command”. "
+            "The parent may be a row of the same file.",
+            "Darvonian Police Force",
+        ),
+    )
+
+    def __init__(self, *, user: User, persist: bool):
+        super().__init__(user=user, persist=persist)
+        self.seen: dict[tuple, int] = {}
+        self._file_levels: dict[tuple[str, str], tuple[str, int]] = {}
+        self._level_of_row: dict[int, str] = {}
+        self._added = []
+
+    def run(self, table: Table) -> None:
+        rows = self.rows_of(table)
+        passes = {RecipientLevel.FORCE: [], RecipientLevel.COMMAND: [], RecipientLevel.UNIT: []}
+        for row in rows:
+            level = _LEVEL_WORDS.get(folded(as_text(row["level"])))
+            self._level_of_row[row[ROW]] = level or ""
+            country = folded(as_text(row["country"]))
+            if level:
+                self._file_levels.setdefault((country, folded(as_text(row["name"]))), (level, row[ROW]))
+            # A row whose level cannot be read runs with the forces, and reports it there.
+            passes[level or RecipientLevel.FORCE].append(row)
+        # Parents before their children: each level is written before the next one looks for its parents.
+        for level in (RecipientLevel.FORCE, RecipientLevel.COMMAND, RecipientLevel.UNIT):
+            self._import(resources.RecipientResource(self), passes[level])
+            for recipient in self._added:
+                self.directory.add(recipient)
+            self._added = []
+
+    def row_done(self, resource, row, instance, report):
+        if report.result == "new":
+            self._added.append(instance)
+
+    def find_parent(self, text: str, *, country: str, row: dict):
+        try:
+            return self.directory.resolve(text, country=country, where=f"in {country}")
+        except ValueError:
+            parts = path_parts(text)
+            later = self._file_levels.get((folded(country), parts[-1])) if parts else None
+            level = self._level_of_row.get(row[ROW], "")
+            if later is not None and level and not _may_sit_under(level, later[0]):
+                parent_level, number = later
+                raise ValueError(
+                    f"“{text}” is a {parent_level} (row {number}); a {level} cannot sit under a {parent_level}."
+                ) from None
+            raise
+
+
+def _may_sit_under(level: str, parent_level: str) -> bool:
+    """Recipient.clean's rule on levels, asked of two throwaway recipients."""
+    parent = Recipient(level=parent_level, country="-")
+    try:
+        Recipient(level=level, parent=parent, country="-").clean()
+    except ValidationError:
+        return False
+    return True
+
+
+# --- Persons of interest with their command periods -------------------------------------------------
+
+
+class PersonsImporter(_CountryScoped):
+    kind = "persons"
+    noun = "persons of interest"
+    columns = (
+        Column("full_name", "Full name", True, "The person's full name.", "Idris Valemo"),
+        Column("rank", "Rank", False, "Empty keeps the rank recorded.", "Colonel"),
+        Column(
+            "recipient", "Recipient", True,
+            "The force, command or unit the person belongs to: its name or path “Force › Command”.",
+            "Darvonian Police Force",
+        ),
+        Column(
+            "substantiated_allegations", "Substantiated allegations", False,
+            "Substantiated allegations of grave violations, with their sources. Empty keeps what is recorded.",
+            "", ("allegations",),
+        ),
+        Column("position", "Position", False, "Empty (with unit and dates) for a person with no command period.",
+               "Commander of Esse Province"),
+        Column("unit", "Unit", False, "The unit the position is over: its name or path.",
+               "Darvonian Police Force › Esse Province Police Command"),
+        Column("start_date", "Start date", False, "YYYY-MM-DD.", "2024-01-15", ("start",)),
+        Column("end_date", "End date", False, "YYYY-MM-DD; empty while the position is held.", "", ("end",)),
+    )
+    _PERIOD_KEYS = ("position", "unit", "start_date", "end_date")
+
+    def __init__(self, *, user: User, persist: bool):
+        super().__init__(user=user, persist=persist)
+        by_pk = self.directory.by_pk
+        self.persons: dict[tuple[str, int], PersonOfInterest] = {}
+        self.person_rows: dict[int, int] = {}
+        self._person_of_row: dict[int, PersonOfInterest] = {}
+        persons = {}
+        countries = list(self.countries.values())
+        for person in PersonOfInterest.objects.filter(recipient__country__in=countries):
+            person.recipient = by_pk[person.recipient_id]
+            persons[person.pk] = person
+            self.persons[(folded(person.full_name), id(person.recipient))] = person
+        # Command periods recorded, by (person, unit), for CommandPeriod.clean's overlap rule.
+        self.periods: dict[tuple[int, int], list[tuple[CommandPeriod, int | None]]] = defaultdict(list)
+        self.period_at: dict[tuple[int, int, date], CommandPeriod] = {}
+        self.period_rows: dict[int, int] = {}
+        for period in CommandPeriod.objects.filter(
+            person__recipient__country__in=countries, unit__country__in=countries
+        ):
+            period.person, period.unit = persons[period.person_id], by_pk[period.unit_id]
+            self.periods[(id(period.person), id(period.unit))].append((period, None))
+            self.period_at[(id(period.person), id(period.unit), period.start_date)] = period
+
+    def run(self, table: Table) -> None:
+        rows = self.rows_of(table)
+        self._import(resources.PersonResource(self), rows)
+        with_period = [
+            row for row in rows
+            if any(as_text(row[key]) for key in self._PERIOD_KEYS) and row[ROW] in self._person_of_row
+        ]
+        self._import(resources.CommandPeriodResource(self), with_period)
+
+    def row_done(self, resource, row, instance, report):
+        if isinstance(resource, resources.PersonResource):
+            self._person_of_row[row[ROW]] = instance
+        elif report.label and " — " not in report.label:
+            report.label = f"{report.label} — {resource.describe(instance, row)}"
+
+    def person_of_row(self, row: dict) -> PersonOfInterest | None:
+        return self._person_of_row.get(row[ROW])
+
+
+# --- Incidents --------------------------------------------------------------------------------------
+
+
+class IncidentsImporter(Importer):
+    kind = "incidents"
+    noun = "incidents"
+    columns = (
+        Column("engagement", "Engagement reference", True, "The reference of an engagement you manage.",
+               "DRV-2026-001", ("engagement",)),
+        Column("occurred_on", "Occurred on", True, "The date of the incident, YYYY-MM-DD.", "2026-03-14",
+               ("date", "occurred")),
+        Column("place", "Place", False, "", "Road between Kael and Omri"),
+        Column("description", "Description", True, "What is alleged: what happened, to whom, by whom.",
+               "Two traders reported killed at an informal checkpoint."),
+        Column(
+            "recipient", "Recipient or unit", False,
+            "The engagement's recipient (when empty), the force or command above it, or one of its commands "
+            "or units: name or path.",
+            "", ("recipient", "unit"),
+        ),
+        Column("categories", "Categories", False, "Violation categories (values or labels), separated by semicolons.",
+               "gross_violations; pattern", ("violation categories",)),
+        Column("channel", "Channel", True, "The channel the allegation came through (value or label).",
+               "un_monitoring"),
+        Column("source_reliability", "Source reliability", False, "A to F; empty: F (cannot be judged).", "B",
+               ("reliability",)),
+        Column("information_credibility", "Information credibility", False, "1 to 6; empty: 6 (cannot be judged).",
+               "2", ("credibility",)),
+        Column("verification_status", "Verification status", False, "Empty: unverified.", "corroborated",
+               ("verification",)),
+        Column("grave_violation", "Grave violation", False, "yes or no.", "yes"),
+        Column("substantial_grounds", "Substantial grounds", False,
+               "yes or no. A grave violation with substantial grounds on active support alerts the Chief of Mission "
+               "and HQ (P¶25).", "no"),
+        Column("victims", "Victims", False, "Confidential.", ""),
+        Column("witnesses", "Witnesses", False, "Confidential.", ""),
+        Column("source_details", "Source", False, "Confidential.", "", ("source details",)),
+    )
+
+    def __init__(self, *, user: User, persist: bool):
+        super().__init__(user=user, persist=persist)
+        self.engagements: dict[str, Engagement] = {}
+        self._allowed: dict[int, RecipientDirectory] = {}
+        self._created = []
+        self.escalations = 0
+
+    def run(self, table: Table) -> None:
+        rows = self.rows_of(table)
+        self._load_engagements({as_text(row["engagement"]).upper() for row in rows} - {""})
+        self._import(resources.IncidentResource(self), rows)
+
+    def _load_engagements(self, references: set[str]) -> None:
+        # One query per 500 references named in the file, not one per row.
+        references = sorted(references)
+        for start in range(0, len(references), 500):
+            found = Engagement.objects.filter(reference__in=references[start:start + 500]).select_related(
+                "office", "recipient__parent__parent"
+            )
+            for engagement in found:
+                if access.user_may(self.user, PREPARE, engagement):
+                    self.engagements[engagement.reference.upper()] = engagement
+
+    def engagement_for(self, reference: str) -> Engagement | None:
+        return self.engagements.get(reference.strip().upper())
+
+    def allowed_recipients(self, engagement: Engagement) -> RecipientDirectory:
+        """What an incident of this engagement may be against (incident_recipients), loaded once per engagement."""
+        if engagement.pk not in self._allowed:
+            self._allowed[engagement.pk] = RecipientDirectory(incident_recipients(engagement))
+        return self._allowed[engagement.pk]
+
+    def row_done(self, resource, row, instance, report):
+        self._created.append(instance)
+        if instance.gives_substantial_grounds_of_grave_violation and instance.engagement.state in ESCALATING_STATES:
+            report.note = "Grave violation with substantial grounds: alerts the Chief of Mission and HQ (P¶25)."
+
+    def after_rows(self) -> dict:
+        """Escalate as logging does (P¶25; the alerts go out once the transaction commits), and tell each
+        engagement's history what was imported into it."""
+        from hrddp.services import audit_record
+
+        by_engagement = defaultdict(list)
+        for incident in self._created:
+            by_engagement[incident.engagement].append(incident)
+            if incident.gives_substantial_grounds_of_grave_violation and incident_escalate(incident=incident):
+                self.escalations += 1
+        for engagement, incidents in by_engagement.items():
+            escalated = sum(1 for incident in incidents if incident.escalated_at)
+            audit_record(
+                engagement=engagement, actor=self.user, action="import_incidents",
+                justification=(
+                    f"Imported {_count(len(incidents), 'incident')} from “{self.file_name}”."
+                    + (
+                        f" {_count(escalated, 'grave violation')} with substantial grounds: the Chief of Mission and "
+                        "HQ were alerted (P¶25) and the risk assessment is flagged for reassessment."
+                        if escalated else ""
+                    )
+                ),
+                details={
+                    "file_name": self.file_name, "sha256": self.sha256, "incidents": len(incidents),
+                    "escalated": escalated,
+                },
+            )
+        return {"escalated": self.escalations, "engagements": sorted(e.reference for e in by_engagement)}
+
+    def would_escalate(self) -> int:
+        return sum(1 for report in self.reports.values() if report.note)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+IMPORTERS: dict[str, type[Importer]] = {
+    RecipientsImporter.kind: RecipientsImporter,
+    PersonsImporter.kind: PersonsImporter,
+    IncidentsImporter.kind: IncidentsImporter,
+}
+
+# What a project manager may write in the choice columns, shown on the upload page.
+ACCEPTED_VALUES = {
+    "recipients": [("Category", RecipientCategory.choices), ("Level", RecipientLevel.choices)],
+    "persons": [],
+    "incidents": [
+        ("Categories", ViolationCategory.choices),
+        ("Channel", Channel.choices),
+        ("Source reliability", SourceReliability.choices),
+        ("Information credibility", InformationCredibility.choices),
+        ("Verification status", VerificationStatus.choices),
+    ],
+}
