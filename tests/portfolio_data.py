@@ -84,3 +84,26 @@ def bulk_portfolio(office, count: int, *, state: str = State.ACTIVE, actor: User
         )
     ])
     return engagements
+
+
+def _queries_of(client, user, url: str, params: dict) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(user)
+    client.get(url, params)  # the first request of a session settles its keys
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, params).status_code == 200
+    return len(captured)
+
+
+def queries_for_10_and_1000(client, users, office_a, office_b, url: str, params: dict | None = None):
+    """The queries one page costs each user with 10 engagements, then with 1,000 (half in each office)."""
+    params = params or {}
+    bulk_portfolio(office_a, 5)
+    bulk_portfolio(office_b, 5)
+    few = [_queries_of(client, user, url, params) for user in users]
+    bulk_portfolio(office_a, 495)
+    bulk_portfolio(office_b, 495)
+    many = [_queries_of(client, user, url, params) for user in users]
+    return few, many

@@ -5,8 +5,6 @@ attention, decisions taken in a period, dates, sorting; and a bounded number of 
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,7 +12,7 @@ from assessments.models import AssessmentStatus
 from hrddp.models import AuditEntry, Engagement, RecipientCategory, State
 from tests.builders import add_measure, approved_support, complete_assessment, complete_plan
 from tests.factories import EngagementFactory, RecipientFactory, UserFactory
-from tests.portfolio_data import bulk_portfolio
+from tests.portfolio_data import bulk_portfolio, queries_for_10_and_1000
 
 URL = reverse("engagement_list")
 MAX_QUERIES = 12
@@ -144,25 +142,11 @@ def test_it_pages_through_the_list_keeping_the_filters(client, hq, office_a):
     assert "state=active&amp;page=1" in response.content.decode()
 
 
-def _count_queries(client, user, params) -> int:
-    client.force_login(user)
-    client.get(URL, params)
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(URL, params).status_code == 200
-    return len(captured)
-
-
 @pytest.mark.parametrize("params", [{}, {"overdue": "reassessment", "sort": "risk"}, {"stage": "open", "residual": "low"}])
 def test_it_runs_the_same_bounded_number_of_queries_for_10_and_1000_engagements(
     client, hq, pm, office_a, office_b, params
 ):
-    bulk_portfolio(office_a, 5)
-    bulk_portfolio(office_b, 5)
-    few = [_count_queries(client, user, params) for user in (hq, pm)]
-
-    bulk_portfolio(office_a, 495)
-    bulk_portfolio(office_b, 495)
-    many = [_count_queries(client, user, params) for user in (hq, pm)]
+    few, many = queries_for_10_and_1000(client, [hq, pm], office_a, office_b, URL, params)
 
     assert few == many
     assert max(many) <= MAX_QUERIES

@@ -4,15 +4,13 @@ confidential details, and a bounded number of queries for 10 and 1,000 engagemen
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from hrddp.models import RecipientCategory
 from monitoring.models import Channel, Incident
 from tests.factories import EngagementFactory, RecipientFactory
-from tests.portfolio_data import bulk_portfolio
+from tests.portfolio_data import queries_for_10_and_1000
 
 URL = reverse("incident_overview")
 MAX_QUERIES = 12
@@ -100,22 +98,8 @@ def test_it_sorts_by_date_both_ways(client, hq, engagement):
     assert _listed(client, hq, sort="-date")[1] == [newer, older]
 
 
-def _count_queries(client, user) -> int:
-    client.force_login(user)
-    client.get(URL)
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(URL, {"category": "gross_violations"}).status_code == 200
-    return len(captured)
-
-
 def test_it_runs_the_same_bounded_number_of_queries_for_10_and_1000_engagements(client, hq, pm, office_a, office_b):
-    bulk_portfolio(office_a, 5)
-    bulk_portfolio(office_b, 5)
-    few = [_count_queries(client, u) for u in (hq, pm)]
-
-    bulk_portfolio(office_a, 495)
-    bulk_portfolio(office_b, 495)
-    many = [_count_queries(client, u) for u in (hq, pm)]
+    few, many = queries_for_10_and_1000(client, [hq, pm], office_a, office_b, URL, {"category": "gross_violations"})
 
     assert few == many
     assert max(many) <= MAX_QUERIES

@@ -3,14 +3,12 @@ number of queries for 10 and 1,000 engagements."""
 
 from datetime import date
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from interventions.models import Letter, LetterKind
 from tests.factories import UserFactory
-from tests.portfolio_data import bulk_portfolio
+from tests.portfolio_data import queries_for_10_and_1000
 
 URL = reverse("letter_overview")
 MAX_QUERIES = 12
@@ -69,22 +67,8 @@ def test_it_sorts_by_reference(client, hq, engagement):
     assert _listed(client, hq, sort="-reference") == [second, first]
 
 
-def _count_queries(client, user) -> int:
-    client.force_login(user)
-    client.get(URL)
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(URL).status_code == 200
-    return len(captured)
-
-
 def test_it_runs_the_same_bounded_number_of_queries_for_10_and_1000_engagements(client, hq, pm, office_a, office_b):
-    bulk_portfolio(office_a, 5)
-    bulk_portfolio(office_b, 5)
-    few = [_count_queries(client, u) for u in (hq, pm)]
-
-    bulk_portfolio(office_a, 495)
-    bulk_portfolio(office_b, 495)
-    many = [_count_queries(client, u) for u in (hq, pm)]
+    few, many = queries_for_10_and_1000(client, [hq, pm], office_a, office_b, URL, None)
 
     assert few == many
     assert max(many) <= MAX_QUERIES
