@@ -87,7 +87,11 @@ class Incident(models.Model):
 
     class Meta:
         ordering = ["-occurred_on", "-pk"]
-        indexes = [models.Index(fields=["engagement", "occurred_on"], name="incident_engagement_date")]
+        indexes = [
+            models.Index(fields=["engagement", "occurred_on"], name="incident_engagement_date"),
+            # The lists across engagements show the newest first, a page at a time.
+            models.Index(fields=["-occurred_on", "-id"], name="incident_newest_first"),
+        ]
 
     def __str__(self):
         return f"{self.occurred_on.isoformat()} — {self.recipient.name}"

@@ -151,23 +151,28 @@ def engagements_with_event(engagements, action: str, *, start: date | None, end:
 # --- Incidents, measures, letters ----------------------------------------------------------
 
 
+def _of_visible_engagements(queryset: QuerySet, user, path: str) -> QuerySet:
+    # HQ and auditors see every engagement: no filter at all lets the database read rows in index order.
+    if access.sees_every_office(user):
+        return queryset
+    return queryset.filter(**{f"{path}__in": access.visible_engagements(user)})
+
+
 def incidents_for(user) -> QuerySet[Incident]:
-    return (
-        Incident.objects.filter(engagement__in=access.visible_engagements(user))
-        .select_related("engagement__office", "recipient__parent__parent", "logged_by")
+    return _of_visible_engagements(Incident.objects.all(), user, "engagement").select_related(
+        "engagement__office", "recipient__parent__parent", "logged_by"
     )
 
 
 def measures_for(user) -> QuerySet[MitigationMeasure]:
-    return (
-        MitigationMeasure.objects.filter(plan__engagement__in=access.visible_engagements(user))
-        .select_related("plan__engagement__office", "plan__engagement__recipient")
+    return _of_visible_engagements(MitigationMeasure.objects.all(), user, "plan__engagement").select_related(
+        "plan__engagement__office", "plan__engagement__recipient"
     )
 
 
 def letters_for(user) -> QuerySet[Letter]:
     return (
-        Letter.objects.filter(engagement__in=access.visible_engagements(user))
+        _of_visible_engagements(Letter.objects.all(), user, "engagement")
         .select_related("engagement__office", "signatory", "issued_by")
         .defer("body")
     )
