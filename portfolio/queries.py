@@ -160,7 +160,7 @@ def _of_visible_engagements(queryset: QuerySet, user, path: str) -> QuerySet:
 
 def incidents_for(user) -> QuerySet[Incident]:
     return _of_visible_engagements(Incident.objects.all(), user, "engagement").select_related(
-        "engagement__office", "recipient__parent__parent", "logged_by"
+        "engagement__office", "recipient__parent__parent"
     )
 
 

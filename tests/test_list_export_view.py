@@ -213,3 +213,22 @@ def test_exports_run_the_same_bounded_number_of_queries_for_10_and_1000_engageme
 
     assert few == many
     assert max(many) <= 14
+
+
+def test_an_incident_export_names_the_persons_implicated_and_the_units_lineage(client, hq, office_a):
+    from hrddp.models import PersonOfInterest, RecipientLevel
+    from tests.factories import RecipientFactory
+
+    force = RecipientFactory(name="Darvonian Police Force", country=office_a.country)
+    unit = RecipientFactory(name="Unit 7", country=office_a.country, level=RecipientLevel.UNIT, parent=force)
+    engagement = EngagementFactory(office=office_a, recipient=force)
+    incident = _incident(engagement, recipient=unit)
+    incident.persons_implicated.set([
+        PersonOfInterest.objects.create(full_name="Tomas Reyk", rank="Major", recipient=unit),
+        PersonOfInterest.objects.create(full_name="Anna Belo", recipient=force),
+    ])
+
+    row = _csv_rows(_get(client, hq, "incidents"))[1]
+
+    assert row[5] == "Darvonian Police Force › Unit 7"
+    assert row[6] == "Anna Belo (Darvonian Police Force); Major Tomas Reyk (Unit 7)"
