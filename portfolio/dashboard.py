@@ -35,6 +35,7 @@ OFFICE_COLUMNS = [
     ("Suspended", {"state": State.SUSPENDED}, [State.SUSPENDED]),
     ("Ended", {"stage": "ended"}, queries.ENDED_STATES),
 ]
+EVENT_OFFICES_SHOWN = 6
 # The stays whose length HQ watches most (how long endorsements and approvals take) come first.
 WATCHED_STATES = [State.ENDORSEMENT, State.APPROVAL]
 
@@ -117,7 +118,7 @@ class Dashboard:
     incidents_by_channel: charts.StackedChart
     category_rows: list[tuple[str, list[Cell], Cell]]
     months: list[str]
-    events: list[tuple[str, Cell, list[tuple[Office, Cell]]]]
+    events: list[tuple[str, Cell, list[tuple[Office, Cell]], int]]  # label, total, top offices, others
     stays: list[Stay]
     notes: list[str] = field(default_factory=list)
 
@@ -302,11 +303,15 @@ def dashboard_build(*, scope: Scope, today: date | None = None) -> Dashboard:
             queries.EVENTS[action],
             # Distinct engagements per office add up to the distinct engagements overall.
             Cell(sum(counts.values()), list_url("engagement_list", event=action, **base, **scope.period)),
+            # The offices where it happened most; the total's list holds every one.
             [
                 (office_by_pk[pk], Cell(n, list_url("engagement_list", event=action, office=pk, **scope.period)))
-                for pk, n in sorted(counts.items(), key=lambda item: office_by_pk[item[0]].name)
-                if pk in office_by_pk
+                for pk, n in sorted(
+                    ((pk, n) for pk, n in counts.items() if pk in office_by_pk),
+                    key=lambda item: (-item[1], office_by_pk[item[0]].name),
+                )[:EVENT_OFFICES_SHOWN]
             ],
+            max(0, len(counts) - EVENT_OFFICES_SHOWN),
         ))
 
     # 6. Time spent in each state: stays that ended in the period, from the audit trail (one query),

@@ -85,7 +85,7 @@ def _cells(data):
     for column in data.incidents_by_channel.columns:
         yield from column.segments
         yield type("Column", (), {"value": column.total, "url": column.url})
-    for _, cell, offices in data.events:
+    for _, cell, offices, _ in data.events:
         yield cell
         yield from (c for _, c in offices)
     for stay in data.stays:
@@ -117,7 +117,7 @@ def test_it_counts_every_office_for_hq(client, hq, portfolio, office_a, office_b
     assert by_category["War crimes"] == 2
     assert by_category["Pattern of repeated violations"] == 1
     assert by_category["Refoulement"] == 1
-    events = {label: (cell.value, [(o, c.value) for o, c in offices]) for label, cell, offices in data.events}
+    events = {label: (cell.value, [(o, c.value) for o, c in offices]) for label, cell, offices, _ in data.events}
     assert events["Support suspended"] == (1, [(office_a, 1)])
     assert events["Support ceased"] == (0, [])
 
@@ -243,3 +243,22 @@ def test_it_links_to_the_portfolio_report_of_the_same_scope_and_period(client, h
     assert data.scope.report_url.startswith(reverse("portfolio_period_report"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+
+
+def test_it_names_the_offices_where_a_decision_was_taken_most_and_counts_the_others(client, hq):
+    from tests.factories import OfficeFactory
+
+    actor = UserFactory()
+    for index in range(8):
+        office = OfficeFactory(name=f"Office {index}")
+        for _ in range(index + 1):
+            AuditEntry.objects.create(
+                engagement=EngagementFactory(office=office, state=State.SUSPENDED), actor=actor, action="suspend",
+                from_state=State.INTERCESSION, to_state=State.SUSPENDED, justification="Result B.",
+            )
+
+    data = _dashboard(client, hq)
+
+    label, total, offices, others = data.events[0]
+    assert (label, total.value, others) == ("Support suspended", 36, 2)
+    assert [(o.name, c.value) for o, c in offices] == [(f"Office {i}", i + 1) for i in range(7, 1, -1)]
