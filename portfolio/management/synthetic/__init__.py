@@ -1,0 +1,1 @@
+"""A large synthetic portfolio for measuring the portfolio pages (manage.py generate_portfolio)."""
