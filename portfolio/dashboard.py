@@ -271,10 +271,12 @@ def dashboard_build(*, scope: Scope, today: date | None = None) -> Dashboard:
             for value, label in Channel.choices
         ],
     )
+    category_peak = max((n for values in per_category.values() for n in values), default=0)
     category_rows = [
         (
             label,
-            [Cell(n, list_url("incident_overview", category=value, **base, **month_params(m)))
+            [Cell(n, list_url("incident_overview", category=value, **base, **month_params(m)),
+                  charts.heat_class(n, category_peak))
              for n, m in zip(per_category[value], months)],
             Cell(sum(per_category[value]), list_url("incident_overview", category=value, **base, **scope.period)),
         )
