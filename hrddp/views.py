@@ -5,7 +5,6 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 from hrddp import access, lifecycle
 from hrddp.diagram import lifecycle_layout
 from hrddp.forms import ActivityFormSet, EngagementOpenForm, TransitionForm
-from hrddp.models import GovernmentFocalPoint, Engagement, Project, Recipient, Role, State
+from hrddp.models import GovernmentFocalPoint, Engagement, Project, Recipient, Role
 from hrddp import services
 from hrddp.services import EngagementChangedMeanwhile, TransitionRefused
 

@@ -21,8 +21,7 @@ from django.utils import timezone
 
 from assessments.models import RiskRating
 from hrddp import access
-from hrddp.models import AuditEntry, Engagement, Office, State
-from mitigation.models import MitigationMeasure
+from hrddp.models import AuditEntry, Office, State
 from monitoring.models import Channel, ViolationCategory
 from portfolio import charts, queries
 

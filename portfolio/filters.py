@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import django_filters as filters
 from django import forms
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q
 from django.utils import timezone
 
 from assessments.models import RiskRating
@@ -269,6 +269,3 @@ class LetterFilter(ScopedFilterSet):
             return queryset.filter(issued_at__isnull=False, dispatched_on__isnull=True)
         return queryset.filter(dispatched_on__isnull=False)
 
-
-def filtered(filterset_class, data, queryset: QuerySet, request):
-    return filterset_class(data or None, queryset=queryset, request=request)

@@ -3,7 +3,6 @@ confidential details, and a bounded number of queries for 10 and 1,000 engagemen
 
 from datetime import timedelta
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,7 +35,8 @@ def test_it_redirects_an_anonymous_visitor_to_the_login_page(client):
 
 
 def test_it_shows_the_project_manager_only_their_offices_incidents(client, pm, engagement, engagement_b):
-    mine, theirs = _incident(engagement), _incident(engagement_b, description="Beaten at the Meridia port")
+    mine = _incident(engagement)
+    _incident(engagement_b, description="Beaten at the Meridia port")
 
     response, listed = _listed(client, pm)
 
