@@ -220,6 +220,11 @@ CELERY_TIMEZONE = TIME_ZONE
 # --- Exports (django-import-export) --------------------------------------
 # Characters XLSX cannot hold are replaced rather than failing the whole export.
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+# The app's pages import and export (hrddp.export_lists, hrddp.import_records). Should the library's
+# admin buttons ever be added, they would ask for "<app>.import_<model>" / "export_<model>", which no
+# role holds, instead of letting anyone who may change a model do both.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 
 # --- Security (production) ----------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
