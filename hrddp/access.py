@@ -42,6 +42,11 @@ def visible_offices(user) -> QuerySet[Office]:
     return Office.objects.filter(pk__in=office_ids_of(user))
 
 
+def countries_of(offices: QuerySet[Office]) -> list[str]:
+    """The countries of these offices, sorted, each once (for the country choices of filters and forms)."""
+    return sorted({country for country in offices.values_list("country", flat=True) if country})
+
+
 def visible_engagements(user) -> QuerySet[Engagement]:
     if not (getattr(user, "is_authenticated", False) and user.is_active):
         return Engagement.objects.none()

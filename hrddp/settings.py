@@ -218,8 +218,6 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- Exports (django-import-export) --------------------------------------
-# Characters XLSX cannot hold are replaced rather than failing the whole export.
-IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 # The app's pages import and export (hrddp.export_lists, hrddp.import_records). Should the library's
 # admin buttons ever be added, they would ask for "<app>.import_<model>" / "export_<model>", which no
 # role holds, instead of letting anyone who may change a model do both.

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -89,13 +89,27 @@ def _reassessments(today: date) -> list[Due]:
     return found
 
 
+# Where a measure past its due date still matters.
+MEASURE_WATCH_STATES = [State.ACTIVE, State.INTERCESSION, State.APPROVAL]
+DECISION_STATES = [State.ENDORSEMENT, State.APPROVAL]
+
+
+def measures_past_due_q(*, today: date) -> Q:
+    """A mitigation measure past its due date and not in place, on an engagement where it still matters."""
+    return Q(due_date__lt=today, plan__engagement__state__in=MEASURE_WATCH_STATES) & ~Q(
+        status__in=[MeasureStatus.IN_PLACE, MeasureStatus.DROPPED]
+    )
+
+
+def decision_waiting_q() -> Q:
+    """An engagement waiting for the Chief of Mission's decision longer than the reminders allow."""
+    limit = timezone.now() - timedelta(days=settings.HRDDP_DECISION_WAIT_DAYS)
+    return Q(state__in=DECISION_STATES, state_changed_at__lt=limit)
+
+
 def _overdue_measures(today: date) -> list[Due]:
-    measures = (
-        MitigationMeasure.objects.filter(
-            due_date__lt=today, plan__engagement__state__in=[State.ACTIVE, State.INTERCESSION, State.APPROVAL],
-        )
-        .exclude(status__in=[MeasureStatus.IN_PLACE, MeasureStatus.DROPPED])
-        .values("pk", "title", "due_date", "plan__engagement_id")
+    measures = MitigationMeasure.objects.filter(measures_past_due_q(today=today)).values(
+        "pk", "title", "due_date", "plan__engagement_id"
     )
     return [
         Due(Reminder.Kind.MEASURE_OVERDUE, f"measure:{m['pk']}", m["due_date"].isoformat(), m["plan__engagement_id"],
@@ -105,8 +119,7 @@ def _overdue_measures(today: date) -> list[Due]:
 
 
 def _waiting_decisions(today: date) -> list[Due]:
-    limit = timezone.now() - timedelta(days=settings.HRDDP_DECISION_WAIT_DAYS)
-    waiting = Engagement.objects.filter(state__in=[State.ENDORSEMENT, State.APPROVAL], state_changed_at__lt=limit)
+    waiting = Engagement.objects.filter(decision_waiting_q())
     return [
         Due(Reminder.Kind.DECISION_WAITING, f"engagement:{e.pk}", f"{e.state}:{e.revision}", e.pk,
             f"Waiting for the Chief of Mission's decision since {e.state_changed_at:%d %B %Y} ({e.get_state_display()}).")

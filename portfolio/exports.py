@@ -19,7 +19,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from hrddp.models import Engagement, RecipientCategory, State
 from interventions.models import Letter, LetterKind
 from mitigation.models import MeasureNature, MeasureStatus, MeasureType, MitigationMeasure
-from monitoring.incidents import REDACTED
+from monitoring.incidents import REDACTED, csv_safe
 from monitoring.models import CONFIDENTIAL_FIELDS, Channel, Incident, VerificationStatus, ViolationCategory
 from portfolio.queries import NOT_RATED
 
@@ -29,14 +29,10 @@ CHUNK_SIZE = 5000
 # is unusable, and building it would hold a worker for minutes.
 MAX_ROWS = 100_000
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def spreadsheet_safe(value):
-    """Text that a spreadsheet would read as a formula gets a leading apostrophe; other values pass."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return f"'{value}"
-    return value
+    """Text that a spreadsheet would read as a formula gets a leading apostrophe (the incidents' CSV rule);
+    numbers and dates pass as they are."""
+    return csv_safe(value) if isinstance(value, str) else value
 
 
 def _when(moment) -> str:

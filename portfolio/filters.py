@@ -63,8 +63,7 @@ class ScopedFilterSet(filters.FilterSet):
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.filters["office"].field_name = self.office_path
         self.filters["country"].field_name = f"{self.office_path}__country"
-        countries = sorted({c for c in _offices(request).values_list("country", flat=True)})
-        self.filters["country"].extra["choices"] = [(c, c) for c in countries]
+        self.filters["country"].extra["choices"] = [(c, c) for c in access.countries_of(_offices(request))]
 
     def filter_start(self, queryset, name, value):
         return queryset.filter(**{f"{self.date_field}__gte": value}) if value else queryset
@@ -141,20 +140,15 @@ class EngagementFilter(ScopedFilterSet):
         return queries.engagements_overdue(queryset, value, today=timezone.localdate())
 
     def filter_event(self, queryset, name, value):
-        return queryset  # applied in filter_queryset with the date range
+        # With a decision chosen, the period is when it was taken (filter_start/end then leave it).
+        data = self.form.cleaned_data
+        return queries.engagements_with_event(queryset, value, start=data.get("start"), end=data.get("end"))
 
     def filter_start(self, queryset, name, value):
         return queryset if self.form.cleaned_data.get("event") else super().filter_start(queryset, name, value)
 
     def filter_end(self, queryset, name, value):
         return queryset if self.form.cleaned_data.get("event") else super().filter_end(queryset, name, value)
-
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        data = self.form.cleaned_data
-        if data.get("event"):
-            queryset = queries.engagements_with_event(queryset, data["event"], start=data.get("start"), end=data.get("end"))
-        return queryset
 
 
 class IncidentFilter(ScopedFilterSet):

@@ -4,6 +4,8 @@ from datetime import date
 
 from django import forms
 
+from hrddp import access
+
 _DATE_ERRORS = {"invalid": "Give a date as year-month-day, e.g. 2026-01-01."}
 
 
@@ -34,8 +36,7 @@ class PeriodReportForm(forms.Form):
         self.today = today
         self.fields["office"].queryset = offices
         self.fields["office"].empty_label = "All offices you see"
-        countries = sorted({country for country in offices.values_list("country", flat=True) if country})
-        self.fields["country"].choices = [("", "Every country"), *((c, c) for c in countries)]
+        self.fields["country"].choices = [("", "Every country"), *((c, c) for c in access.countries_of(offices))]
 
     def clean(self):
         data = super().clean()

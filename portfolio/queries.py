@@ -9,20 +9,20 @@ selected or prefetched.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from django.conf import settings
-from django.db.models import Exists, ExpressionWrapper, DateField, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from assessments.models import AssessmentStatus, RiskAssessment
 from hrddp import access
-from hrddp.models import Engagement, State
+from hrddp.models import AuditEntry, Engagement, Project, State
 from interventions.models import Letter
-from mitigation.models import MeasureStatus, MitigationMeasure
+from mitigation.models import MitigationMeasure
 from monitoring.models import Incident
-from monitoring.reminders import REASSESS_EVERY
+# What is overdue or waiting is what the daily reminders say it is.
+from monitoring.reminders import REASSESS_EVERY, decision_waiting_q, measures_past_due_q
 
 NOT_RATED = "none"
 
@@ -39,10 +39,6 @@ STAGES = {
     "supported": ("Support under way (active, intercession, suspended)", SUPPORTED_STATES),
     "ended": ("Ended", ENDED_STATES),
 }
-DECISION_STATES = [State.ENDORSEMENT, State.APPROVAL]
-# Where a measure past its due date still matters (as the daily reminders say).
-MEASURE_WATCH_STATES = [State.ACTIVE, State.INTERCESSION, State.APPROVAL]
-OPEN_MEASURE_EXCLUDED = [MeasureStatus.IN_PLACE, MeasureStatus.DROPPED]
 
 # The decisions and events of Action 7 that HQ follows over a period.
 EVENTS = {
@@ -89,30 +85,12 @@ def engagements_for(user) -> QuerySet[Engagement]:
 def reassessment_overdue_q(*, today: date) -> Q:
     """Active support whose yearly reassessment is overdue (projects over a year, T/Action 4), or that
     monitoring flagged for reassessment. Needs `last_endorsed_at` (with_last_endorsed)."""
-    lasts_over_a_year = Q(
-        project__end_date__gt=ExpressionWrapper(F("project__start_date") + timedelta(days=366), output_field=DateField())
-    )
-    yearly = lasts_over_a_year & Q(last_endorsed_at__date__lt=today - REASSESS_EVERY)
+    yearly = Project.lasts_over_a_year_q("project__") & Q(last_endorsed_at__date__lt=today - REASSESS_EVERY)
     return Q(state=State.ACTIVE) & (yearly | Q(reassessment_flagged_at__isnull=False))
 
 
 def with_last_endorsed(engagements: QuerySet[Engagement]) -> QuerySet[Engagement]:
     return engagements.annotate(last_endorsed_at=_last_endorsed_at())
-
-
-def decision_waiting_q() -> Q:
-    """Waiting for the Chief of Mission longer than the reminders allow."""
-    limit = timezone.now() - timedelta(days=settings.HRDDP_DECISION_WAIT_DAYS)
-    return Q(state__in=DECISION_STATES, state_changed_at__lt=limit)
-
-
-def measures_past_due_q(*, today: date, prefix: str = "") -> Q:
-    """A mitigation measure past its due date and not in place, on an engagement where it still matters."""
-    p = prefix
-    return (
-        Q(**{f"{p}due_date__lt": today, f"{p}plan__engagement__state__in": MEASURE_WATCH_STATES})
-        & ~Q(**{f"{p}status__in": OPEN_MEASURE_EXCLUDED})
-    )
 
 
 def has_measures_past_due(*, today: date):
@@ -138,8 +116,6 @@ def engagements_overdue(engagements: QuerySet[Engagement], kind: str, *, today: 
 
 def engagements_with_event(engagements, action: str, *, start: date | None, end: date | None):
     """Engagements on which the decision `action` was taken in the period (from the audit trail)."""
-    from hrddp.models import AuditEntry
-
     entries = AuditEntry.objects.filter(engagement=OuterRef("pk"), action=action)
     if start:
         entries = entries.filter(at__date__gte=start)
@@ -164,9 +140,13 @@ def incidents_for(user) -> QuerySet[Incident]:
     )
 
 
-def measures_for(user) -> QuerySet[MitigationMeasure]:
-    return _of_visible_engagements(MitigationMeasure.objects.all(), user, "plan__engagement").select_related(
-        "plan__engagement__office", "plan__engagement__recipient"
+def measures_for(user, *, today: date | None = None) -> QuerySet[MitigationMeasure]:
+    """The measures the user sees; `past_due` says whether each is past due by the reminders' rule."""
+    past_due = measures_past_due_q(today=today or timezone.localdate())
+    return (
+        _of_visible_engagements(MitigationMeasure.objects.all(), user, "plan__engagement")
+        .select_related("plan__engagement__office", "plan__engagement__recipient")
+        .annotate(past_due=Case(When(past_due, then=Value(True)), default=Value(False), output_field=BooleanField()))
     )
 
 

@@ -25,15 +25,12 @@ from portfolio import exports, queries
 from portfolio.filters import EngagementFilter, IncidentFilter, LetterFilter, MeasureFilter
 
 PAGE_SIZE = 50
-LIST_URL_NAMES = {
-    "engagements": "engagement_list", "incidents": "incident_overview", "measures": "measure_overview",
-    "letters": "letter_overview",
-}
 
 
 @dataclass(frozen=True)
 class ListKind:
     title: str
+    url_name: str
     template: str
     filterset: type
     rows: Callable
@@ -44,24 +41,24 @@ class ListKind:
 
 LISTS = {
     "engagements": ListKind(
-        "Engagements", "hrddp/engagement_list.html", EngagementFilter, queries.engagements_for,
+        "Engagements", "engagement_list", "hrddp/engagement_list.html", EngagementFilter, queries.engagements_for,
         ("-state_changed_at", "-pk"),
         (("Reference", "reference"), ("Engagement", "title"), ("Recipient", "recipient"), ("Office", "office"),
          ("State", "state"), ("Since", "since"), ("Assessed risk", "risk"), ("Residual risk", "residual")),
     ),
     "incidents": ListKind(
-        "Incidents", "portfolio/incident_list.html", IncidentFilter, queries.incidents_for, ("-occurred_on", "-pk"),
+        "Incidents", "incident_overview", "portfolio/incident_list.html", IncidentFilter, queries.incidents_for, ("-occurred_on", "-pk"),
         (("Date", "date"), ("Engagement", "engagement"), ("Office", "office"), ("Recipient or unit", ""),
          ("Violation categories", ""), ("Channel", "channel"), ("Grade", ""), ("Verification", "verification"),
          ("Grave", "")),
     ),
     "measures": ListKind(
-        "Mitigation measures", "portfolio/measure_list.html", MeasureFilter, queries.measures_for, ("due_date", "pk"),
+        "Mitigation measures", "measure_overview", "portfolio/measure_list.html", MeasureFilter, queries.measures_for, ("due_date", "pk"),
         (("Measure", ""), ("Engagement", "engagement"), ("Office", "office"), ("Type", "type"), ("Owner", ""),
          ("Due", "due"), ("Status", "status")),
     ),
     "letters": ListKind(
-        "Letters", "portfolio/letter_list.html", LetterFilter, queries.letters_for, ("-issued_at", "-pk"),
+        "Letters", "letter_overview", "portfolio/letter_list.html", LetterFilter, queries.letters_for, ("-issued_at", "-pk"),
         (("Reference", "reference"), ("Kind", "kind"), ("Engagement", "engagement"), ("Office", "office"),
          ("Language", ""), ("Letter date", "date"), ("Dispatched", "dispatched")),
     ),
@@ -131,7 +128,7 @@ def incident_overview(request):
 @login_required
 @require_GET
 def measure_overview(request):
-    return _list_page(request, "measures", today=timezone.localdate())
+    return _list_page(request, "measures")
 
 
 @login_required
@@ -154,7 +151,7 @@ def list_export(request, kind, fmt):
         content, content_type, extension = exports.list_export(kind=kind, fmt=fmt, queryset=rows, user=request.user)
     except exports.ExportTooLarge as exc:
         query = request.GET.urlencode()
-        back = reverse(LIST_URL_NAMES[kind]) + (f"?{query}" if query else "")
+        back = reverse(LISTS[kind].url_name) + (f"?{query}" if query else "")
         return render(request, "portfolio/export_refused.html", {"reason": str(exc), "back": back}, status=400)
     response = HttpResponse(content, content_type=content_type)
     stamp = timezone.localtime().strftime("%Y-%m-%d")
@@ -174,8 +171,7 @@ class DashboardForm(forms.Form):
         super().__init__(*args, **kwargs)
         offices = access.visible_offices(user)
         self.fields["office"].queryset = offices
-        countries = sorted(set(offices.values_list("country", flat=True)))
-        self.fields["country"].choices = [("", "All countries"), *[(c, c) for c in countries]]
+        self.fields["country"].choices = [("", "All countries"), *((c, c) for c in access.countries_of(offices))]
 
     def clean(self):
         data = super().clean()

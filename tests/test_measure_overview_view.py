@@ -93,3 +93,14 @@ def test_it_sorts_measures_without_a_due_date_last_either_way(client, hq, engage
 
     assert _listed(client, hq, sort="due")[1] == [soon, undated]
     assert _listed(client, hq, sort="-due")[1] == [soon, undated]
+
+
+def test_it_marks_past_due_only_what_the_past_due_filter_lists(client, hq, engagement):
+    # A draft engagement's plan is not yet watched: its late measure is not "past due".
+    add_measure(engagement, title="Late but not watched", due_date=timezone.localdate() - timedelta(days=1))
+
+    response, listed = _listed(client, hq)
+
+    assert [m.past_due for m in listed] == [False]
+    assert "past due</strong>" not in response.content.decode()
+    assert _listed(client, hq, overdue="yes")[1] == []

@@ -1,8 +1,13 @@
 """Projects and the support activities they deliver."""
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import ExpressionWrapper, F, Q
+
+# A project longer than this is reassessed every year.
+YEAR_DAYS = 366
 
 
 class Project(models.Model):
@@ -33,7 +38,13 @@ class Project(models.Model):
     @property
     def lasts_over_a_year(self) -> bool:
         # Such projects are reassessed every year (T/Action 4).
-        return (self.end_date - self.start_date).days > 366
+        return (self.end_date - self.start_date).days > YEAR_DAYS
+
+    @staticmethod
+    def lasts_over_a_year_q(prefix: str = "") -> Q:
+        """lasts_over_a_year as a query condition; `prefix` is the path to the project, e.g. "project__"."""
+        later = ExpressionWrapper(F(f"{prefix}start_date") + timedelta(days=YEAR_DAYS), output_field=models.DateField())
+        return Q(**{f"{prefix}end_date__gt": later})
 
 
 class ActivityType(models.TextChoices):
