@@ -9,7 +9,7 @@ an excluded unit.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -107,6 +107,14 @@ def activity_target_check(*, engagement: Engagement, target_unit: Recipient | No
         raise ValidationError(exclusion_refusal(exclusion))
 
 
+def _already_excluded(exclusion: Exclusion) -> str:
+    excluded = exclusion.person or exclusion.unit
+    return (
+        f"{excluded} is already excluded since {exclusion.excluded_at:%d %B %Y} ({exclusion.engagement.reference}): "
+        "lift that exclusion first to record a new one."
+    )
+
+
 @transaction.atomic
 def exclusion_record(
     *, engagement: Engagement, by: User, reason: str, person: PersonOfInterest | None = None,
@@ -126,9 +134,20 @@ def exclusion_record(
         raise ValidationError("Exclude a person of the recipient's force.")
     if case is not None and case.engagement_id != engagement.pk:
         raise ValidationError("The intervention case belongs to another engagement.")
-    exclusion = Exclusion.objects.create(
-        engagement=engagement, case=case, person=person, unit=unit, reason=reason, excluded_by=by,
-    )
+    in_force = Exclusion.objects.active().filter(person=person) if person else Exclusion.objects.active().filter(unit=unit)
+    already = in_force.select_related("engagement").first()
+    if already is not None:
+        raise ValidationError(_already_excluded(already))
+    try:
+        # A savepoint: two simultaneous exclusions both pass the check above; the database's
+        # one-in-force constraint refuses the second, which gets the same message.
+        with transaction.atomic():
+            exclusion = Exclusion.objects.create(
+                engagement=engagement, case=case, person=person, unit=unit, reason=reason, excluded_by=by,
+            )
+    except IntegrityError:
+        already = in_force.select_related("engagement").first()
+        raise ValidationError(_already_excluded(already) if already else "This exclusion is already recorded.")
     audit_record(
         engagement=engagement, actor=by, action="exclude", justification=reason,
         details={

@@ -262,6 +262,16 @@ class Exclusion(models.Model):
                 ),
                 name="exclusion_names_a_person_or_a_unit",
             ),
+            # One exclusion in force per person and per unit: two at once (a double click, two Chiefs of
+            # Mission) would make lifting one leave the other silently in force.
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(lifted_at__isnull=True, person__isnull=False),
+                name="one_exclusion_in_force_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["unit"], condition=models.Q(lifted_at__isnull=True, unit__isnull=False),
+                name="one_exclusion_in_force_per_unit",
+            ),
         ]
 
     def __str__(self):

@@ -529,21 +529,28 @@ def _holds_grant(engagement: Engagement, user: User) -> bool:
     ).exists()
 
 
+def _lock(engagement: Engagement) -> None:
+    Engagement.objects.select_for_update().filter(pk=engagement.pk).values_list("pk", flat=True).first()
+
+
 def confidential_access_grant(*, engagement: Engagement, user: User, by: User, reason: str) -> None:
     """Let one member of the office read the engagement's confidential incident details (need to know)."""
     if not user_may(by, DECIDE, engagement):
         raise PermissionDenied("Only the Chief of Mission grants confidential access.")
     reason = (reason or "").strip()
-    errors = {}
-    if not confidential_access_candidates(engagement).filter(pk=user.pk).exists():
-        errors["user"] = [f"Confidential access is granted to members of {engagement.office.name} only."]
-    elif _holds_grant(engagement, user):
-        errors["user"] = [f"{user} already has confidential access on this engagement."]
-    if not reason:
-        errors["reason"] = ["Say why this person needs to read victims', witnesses' and sources' details."]
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
+        # Grants and revocations of one engagement take its row lock, so two at once (a double click, two
+        # Chiefs of Mission) are one after the other: the second sees the first and is refused.
+        _lock(engagement)
+        errors = {}
+        if not confidential_access_candidates(engagement).filter(pk=user.pk).exists():
+            errors["user"] = [f"Confidential access is granted to members of {engagement.office.name} only."]
+        elif _holds_grant(engagement, user):
+            errors["user"] = [f"{user} already has confidential access on this engagement."]
+        if not reason:
+            errors["reason"] = ["Say why this person needs to read victims', witnesses' and sources' details."]
+        if errors:
+            raise ValidationError(errors)
         assign_perm(CONFIDENTIAL_PERM, user, engagement)
         audit_record(
             engagement=engagement, actor=by, action="grant_confidential_access",
@@ -556,10 +563,11 @@ def confidential_access_revoke(*, engagement: Engagement, user: User, by: User, 
     """Withdraw one user's confidential access on the engagement."""
     if not user_may(by, DECIDE, engagement):
         raise PermissionDenied("Only the Chief of Mission revokes confidential access.")
-    if not _holds_grant(engagement, user):
-        raise ValidationError({"user": [f"{user} has no confidential access on this engagement."]})
     reason = (reason or "").strip()
     with transaction.atomic():
+        _lock(engagement)
+        if not _holds_grant(engagement, user):
+            raise ValidationError({"user": [f"{user} has no confidential access on this engagement."]})
         remove_perm(CONFIDENTIAL_PERM, user, engagement)
         audit_record(
             engagement=engagement, actor=by, action="revoke_confidential_access",
