@@ -9,7 +9,8 @@ WORKDIR /app
 COPY requirements.lock ./
 RUN pip install --no-cache-dir -r requirements.lock
 COPY . .
-RUN DEBUG=1 python manage.py collectstatic --noinput -v0 \
+# With DEBUG off, as in production, so that the manifest of hashed names the pages link to is written.
+RUN DEBUG=0 SECRET_KEY=collectstatic-only-not-a-secret python manage.py collectstatic --noinput -v0 \
     && useradd --system --home /app hrddp && mkdir -p /app/var && chown -R hrddp /app/var
 USER hrddp
 EXPOSE 8000

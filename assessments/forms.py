@@ -3,6 +3,7 @@
 from django import forms
 
 from assessments.models import PreconditionsCheck
+from hrddp.forms import DateField
 
 YES_NO = [(True, "Yes"), (False, "No")]
 MET = [(True, "Met"), (False, "Not met")]
@@ -95,7 +96,7 @@ class CoordinationForm(forms.Form):
         label="Does a UN HRDDP country mechanism exist?", choices=YES_NO, coerce=_yes_no, widget=forms.RadioSelect,
     )
     gpraf_reference = forms.CharField(label="GPRAF reference", required=False, max_length=200)
-    gpraf_date = forms.DateField(label="GPRAF date", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    gpraf_date = DateField(label="GPRAF date", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     core_mitigation_measures = forms.CharField(
         label="Core mitigation measures of the GPRAF", required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text="One per line. They are carried into the mitigation plan.",

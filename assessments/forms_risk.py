@@ -179,12 +179,12 @@ class RowFormSet(forms.BaseFormSet):
 
 SourceFormSet = forms.formset_factory(
     SourceForm, formset=RowFormSet, extra=3, can_delete=True, can_delete_extra=False,
-    max_num=MAX_ROWS, validate_max=True,
+    max_num=MAX_ROWS, validate_max=True, absolute_max=MAX_ROWS,
 )
 SourceFormSet.noun = "Source"
 FactorFormSet = forms.formset_factory(
     FactorForm, formset=RowFormSet, extra=3, can_delete=True, can_delete_extra=False,
-    max_num=MAX_ROWS, validate_max=True,
+    max_num=MAX_ROWS, validate_max=True, absolute_max=MAX_ROWS,
 )
 FactorFormSet.noun = "Risk factor"
 

@@ -1,4 +1,25 @@
+from datetime import date
+
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+
+# Dates a user may type anywhere: far enough back for old allegations, far enough ahead for any project.
+# Beyond them a date is a typing slip, and arithmetic on it (a due date plus a year) would overflow.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+DATE_RANGE_MESSAGE = "Enter a date between 1 January 1900 and 31 December 2199."
+
+
+class DateField(forms.DateField):
+    """A date field that refuses dates outside EARLIEST_DATE..LATEST_DATE with a plain message."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.validators += [
+            MinValueValidator(EARLIEST_DATE, message=DATE_RANGE_MESSAGE),
+            MaxValueValidator(LATEST_DATE, message=DATE_RANGE_MESSAGE),
+        ]
+
 
 
 class TransitionForm(forms.Form):
@@ -110,4 +131,9 @@ class ActivityForm(forms.Form):
         return data
 
 
-ActivityFormSet = forms.formset_factory(ActivityForm, extra=2, min_num=1, validate_min=True)
+# At most this many activities in one request, and no more forms built whatever TOTAL_FORMS says.
+MAX_ACTIVITIES = 50
+ActivityFormSet = forms.formset_factory(
+    ActivityForm, extra=2, min_num=1, validate_min=True, max_num=MAX_ACTIVITIES, validate_max=True,
+    absolute_max=MAX_ACTIVITIES,
+)

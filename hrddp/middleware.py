@@ -1,4 +1,5 @@
-"""Sessions end after a spell of inactivity and after a fixed lifetime."""
+"""Sessions end after a spell of inactivity and after a fixed lifetime; every response carries the
+headers that keep case data out of caches and the browser's features out of reach."""
 
 import time
 
@@ -6,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.utils.cache import patch_cache_control
 
 _STARTED = "hrddp_session_started"
 _SEEN = "hrddp_session_seen"
@@ -28,3 +30,31 @@ class SessionLifetimeMiddleware:
                 return redirect_to_login(request.get_full_path())
             request.session[_SEEN] = now
         return self.get_response(request)
+
+
+# No page of the app uses these browser features; a page that is ever injected with script cannot either.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "fullscreen", "geolocation",
+        "gyroscope", "magnetometer", "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get",
+        "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+)
+
+
+class SecurityHeadersMiddleware:
+    """Permissions-Policy on every response; `Cache-Control: no-store` on everything a signed-in user is
+    sent, since nearly every page, export and PDF names incidents, persons or letters, and a shared or
+    field-office computer must not keep them in its cache (nor a proxy on the way)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or request.path.startswith("/admin/"):
+            patch_cache_control(response, no_store=True, private=True)
+        return response

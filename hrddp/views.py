@@ -5,11 +5,12 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from hrddp import access, lifecycle
+from hrddp.http import safe_next
 from hrddp.diagram import lifecycle_layout
 from hrddp.forms import ActivityFormSet, EngagementOpenForm, TransitionForm
 from hrddp.models import GovernmentFocalPoint, Engagement, Project, Recipient, Role
@@ -165,6 +166,8 @@ def inbox_mark_read(request):
 
     notes = request.user.notifications.filter(read_at__isnull=True)
     if request.POST.get("id"):
-        notes = notes.filter(pk=request.POST["id"])
+        if not request.POST["id"].isdigit():
+            return HttpResponseBadRequest("No such notification.")
+        notes = notes.filter(pk=int(request.POST["id"]))
     notes.update(read_at=timezone.now())
-    return redirect(request.POST.get("next") or "inbox")
+    return redirect(safe_next(request, request.POST.get("next")) or "inbox")

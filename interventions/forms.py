@@ -2,6 +2,7 @@ from django import forms
 
 from interventions import letters
 from interventions.models import LetterKind
+from hrddp.forms import DateField
 
 LANGUAGE_CHOICES = [("en", "English"), ("fr", "Français")]
 
@@ -60,7 +61,7 @@ class LetterForm(forms.Form):
 
 
 class DispatchForm(forms.Form):
-    dispatched_on = forms.DateField(
+    dispatched_on = DateField(
         label="Sent on", widget=forms.DateInput(attrs={"type": "date"}),
         help_text="The day the letter left the office.",
         error_messages={"required": "Give the date the letter was sent.", "invalid": "Give the date as a real date."},

@@ -271,6 +271,12 @@ def _fetcher_class():
     return StaticFilesOnlyFetcher
 
 
+def static_path_url(name: str) -> str:
+    """The URL of a static file as the URL fetcher serves it: STATIC_URL's path and the file's own name."""
+    prefix = urlsplit(settings.STATIC_URL).path or "/static/"
+    return f"{prefix}{name}"
+
+
 def letter_url_fetcher() -> "URLFetcher":
     """The URL fetcher letters are rendered with (see StaticFilesOnlyFetcher)."""
     return _fetcher_class()()

@@ -266,7 +266,12 @@ def case_pdf(request, pk, case_pk):
     case = _case(engagement, case_pk)
     html = render_to_string(
         "interventions/pdf/case_record.html",
-        {"engagement": engagement, "printed_at": timezone.now(), **case_record(engagement, case)},
+        {
+            "engagement": engagement, "printed_at": timezone.now(), **case_record(engagement, case),
+            # The unhashed static path, which the URL fetcher finds whatever the static storage
+            # (a {% static %} URL carries the manifest's hash when DEBUG is off).
+            "stylesheet": letters.static_path_url(letters.LETTER_STYLESHEET),
+        },
     )
     progress = logging.getLogger("weasyprint.progress")
     if progress.level == logging.NOTSET:

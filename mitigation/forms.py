@@ -1,5 +1,6 @@
 from django import forms
 
+from hrddp.forms import DateField
 from mitigation.models import MeasureTemplate, MitigationMeasure, MitigationPlan
 
 
@@ -27,6 +28,7 @@ class MeasureForm(forms.ModelForm):
     class Meta:
         model = MitigationMeasure
         fields = ["title", "measure_type", "nature", "risk_factors", "owner", "due_date", "budget_line", "status", "review_notes"]
+        field_classes = {"due_date": DateField}
         widgets = {
             "risk_factors": forms.CheckboxSelectMultiple,
             "due_date": forms.DateInput(attrs={"type": "date"}),
@@ -59,8 +61,11 @@ class BaseMeasureFormSet(forms.BaseInlineFormSet):
         return form
 
 
+# A plan holds at most this many measures; no more forms are built whatever TOTAL_FORMS says.
+MAX_MEASURES = 200
 MeasureFormSet = forms.inlineformset_factory(
-    MitigationPlan, MitigationMeasure, form=MeasureForm, formset=BaseMeasureFormSet, extra=1, can_delete=True
+    MitigationPlan, MitigationMeasure, form=MeasureForm, formset=BaseMeasureFormSet, extra=1, can_delete=True,
+    max_num=MAX_MEASURES, validate_max=True, absolute_max=MAX_MEASURES,
 )
 
 

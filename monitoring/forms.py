@@ -2,6 +2,7 @@
 
 from django import forms
 
+from hrddp.forms import DateField
 from monitoring import incidents
 from monitoring.models import (
     CONFIDENTIAL_FIELDS,
@@ -31,7 +32,7 @@ class IncidentForm(forms.Form):
     """An allegation against the recipient. The services check the rules; `clean` asks them, so that
     every problem shows at once."""
 
-    occurred_on = forms.DateField(
+    occurred_on = DateField(
         label="Date of the incident", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "Give the date of the incident.", "invalid": "Give the date as YYYY-MM-DD."},
     )

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from assessments.models import RiskRating
+from hrddp.forms import DateField
 from hrddp import access
 from hrddp.models import RecipientCategory, State
 from interventions.models import LetterKind
@@ -43,6 +44,11 @@ class _DateInput(forms.DateInput):
     input_type = "date"
 
 
+class _DateFilter(filters.DateFilter):
+    # The project's date field: a date beyond 1900–2199 is refused with a message, never computed with.
+    field_class = DateField
+
+
 def _offices(request):
     return access.visible_offices(request.user) if request is not None else access.visible_offices(None)
 
@@ -52,8 +58,8 @@ class ScopedFilterSet(filters.FilterSet):
 
     office = filters.ModelChoiceFilter(queryset=_offices, field_name="office", label="Office", empty_label="All offices")
     country = filters.ChoiceFilter(field_name="office__country", label="Country", empty_label="All countries")
-    start = filters.DateFilter(label="From", widget=_DateInput, method="filter_start")
-    end = filters.DateFilter(label="To", widget=_DateInput, method="filter_end")
+    start = _DateFilter(label="From", widget=_DateInput, method="filter_start")
+    end = _DateFilter(label="To", widget=_DateInput, method="filter_end")
 
     # The field the date range applies to, and the path to the office, per list.
     date_field = ""

@@ -5,6 +5,7 @@ from datetime import date
 from django import forms
 
 from hrddp import access
+from hrddp.forms import DateField
 
 _DATE_ERRORS = {"invalid": "Give a date as year-month-day, e.g. 2026-01-01."}
 
@@ -14,11 +15,11 @@ def _date_input():
 
 
 class PeriodReportForm(forms.Form):
-    start = forms.DateField(
+    start = DateField(
         label="From", widget=_date_input(), help_text="The first day of the period.",
         error_messages={**_DATE_ERRORS, "required": "Give the first day of the period."},
     )
-    end = forms.DateField(
+    end = DateField(
         label="To", widget=_date_input(), help_text="The last day of the period, included.",
         error_messages={**_DATE_ERRORS, "required": "Give the last day of the period."},
     )

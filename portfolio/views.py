@@ -23,6 +23,7 @@ from hrddp.models import Role
 from portfolio import dashboard as dashboards
 from portfolio import exports, queries
 from portfolio.filters import EngagementFilter, IncidentFilter, LetterFilter, MeasureFilter
+from hrddp.forms import DateField
 
 PAGE_SIZE = 50
 
@@ -164,8 +165,8 @@ def list_export(request, kind, fmt):
 class DashboardForm(forms.Form):
     office = forms.ModelChoiceField(queryset=None, required=False, empty_label="All offices")
     country = forms.ChoiceField(required=False)
-    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
