@@ -1,8 +1,21 @@
+"""The admin of offices, people and recipients (reference data, audited) and a read-only view of
+engagements, their activities, the audit trail and the per-engagement grants."""
+
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
+from django.db import router, transaction
 
 from hrddp import access
-from hrddp.admin_scoping import ReadOnlyAdmin, ScopedAdmin, ScopedChoicesMixin
+from hrddp.admin_scoping import (
+    AuditedAdminMixin,
+    OfferedLookupsOnlyMixin,
+    ReadOnlyAdmin,
+    ReadOnlyInlineMixin,
+    ScopedAdmin,
+    ScopedChoicesMixin,
+    users_sharing_an_office,
+)
 from hrddp.models import (
     AuditEntry,
     CommandPeriod,
@@ -29,8 +42,49 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class HrddpUserAdmin(UserAdmin):
+class HrddpUserAdmin(OfferedLookupsOnlyMixin, AuditedAdminMixin, UserAdmin):
+    """Accounts and their roles: only a superuser creates, changes or deletes them, so no staff member can
+    give themselves (or anyone) a role in another office. A role is a membership (role and office); the
+    role's group follows it, so groups and per-user permissions are not set by hand here."""
+
     inlines = [MembershipInline]
+    readonly_fields = ["groups", "user_permissions", "last_login", "date_joined"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=users_sharing_an_office(request.user).values("pk"))
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def user_change_password(self, request, id, form_url=""):
+        # The new password and its audit entry are one write.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().user_change_password(request, id, form_url)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(GroupAdmin):
+    """The role groups: their permissions are hrddp/roles.py, set again on every migrate; shown, not edited."""
+
+    actions = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Office)
@@ -42,10 +96,21 @@ class OfficeAdmin(ScopedAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(ScopedAdmin):
+    """Who holds which role where. Only a superuser grants or removes a role."""
+
     office_path = "office"
     list_display = ["user", "role", "office"]
     list_filter = ["role"]
     list_select_related = ["user", "office"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 class CommandPeriodInline(ScopedChoicesMixin, admin.TabularInline):
@@ -65,11 +130,22 @@ class RecipientAdmin(ScopedAdmin):
 
 @admin.register(PersonOfInterest)
 class PersonOfInterestAdmin(ScopedAdmin):
+    # The substantiated allegations are on the change page only: never listed, searched or filtered on.
     country_path = "recipient__country"
     list_display = ["full_name", "rank", "recipient"]
     search_fields = ["full_name"]
     list_select_related = ["recipient__parent__parent"]
     inlines = [CommandPeriodInline]
+
+    def get_deleted_objects(self, objs, request):
+        # Deleting a person would silently take them off the incidents that implicate them (a
+        # many-to-many row, not protected by the database): those incidents protect the person.
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        from monitoring.models import Incident
+
+        implicating = Incident.objects.filter(persons_implicated__in=[obj.pk for obj in objs]).distinct()
+        protected = list(protected) + [f"Incident: {incident}" for incident in implicating.select_related("recipient")]
+        return deleted, model_count, perms_needed, protected
 
 
 @admin.register(CommandPeriod)
@@ -94,28 +170,29 @@ class ProjectAdmin(ScopedAdmin):
     search_fields = ["code", "title"]
 
 
-class SupportActivityInline(ScopedChoicesMixin, admin.TabularInline):
+class SupportActivityInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = SupportActivity
     extra = 0
 
 
+# --- The workflow: shown, written only by the app's services ----------------------------------------
+
+
 @admin.register(Engagement)
-class EngagementAdmin(ScopedAdmin):
+class EngagementAdmin(ReadOnlyAdmin):
+    """Opened, described and moved through its lifecycle only in the app, which checks the role, the
+    conditions and the exclusions, and audits every step."""
+
     engagement_path = ""
     list_display = ["reference", "title", "office", "recipient", "state"]
     list_filter = ["state", "office"]
     search_fields = ["reference", "title"]
     list_select_related = ["office", "recipient__parent__parent"]
-    # The state moves only through the app's transitions, which audit it.
-    readonly_fields = ["reference", "state", "revision", "created_by", "created_at", "state_changed_at", "support_approved_at"]
     inlines = [SupportActivityInline]
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
 
 
 @admin.register(SupportActivity)
-class SupportActivityAdmin(ScopedAdmin):
+class SupportActivityAdmin(ReadOnlyAdmin):
     engagement_path = "engagement"
     list_display = ["description", "activity_type", "delivery", "engagement"]
     list_select_related = ["engagement"]
@@ -137,14 +214,17 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(EngagementUserObjectPermission)
-class EngagementUserGrantAdmin(ScopedAdmin):
+class EngagementUserGrantAdmin(ReadOnlyAdmin):
+    """Confidential-access and other per-engagement grants are given and revoked on the engagement's
+    pages, which audit them."""
+
     engagement_path = "content_object"
     list_display = ["content_object", "user", "permission"]
     list_select_related = ["content_object", "user", "permission"]
 
 
 @admin.register(EngagementGroupObjectPermission)
-class EngagementGroupGrantAdmin(ScopedAdmin):
+class EngagementGroupGrantAdmin(ReadOnlyAdmin):
     engagement_path = "content_object"
     list_display = ["content_object", "group", "permission"]
     list_select_related = ["content_object", "group", "permission"]

@@ -1,8 +1,35 @@
-"""Admin classes that show each user only what the rest of the app shows them."""
+"""The admin is a tool for reference data, not a back door.
+
+Every admin class of the app derives from ScopedAdmin, which
+
+- shows each user only what the rest of the app shows them (get_queryset, get_object: another
+  office's record is a 404), and lists only those records in foreign-key choices and list filters;
+- filters a changelist only by what the page offers (its list filters and date hierarchy): any
+  other lookup in the query string, e.g. ``?victims__icontains=a`` or a traversal into another
+  model's fields, is refused with a 400, so a confidential field cannot be probed letter by letter;
+- writes one audit entry for every add, change or delete, in the transaction of the write.
+
+ReadOnlyAdmin is for the records that carry the workflow (engagements and everything under them,
+the audit trail, the per-engagement grants): they are written only by the app's services, which
+check the role, the stage and the rules and audit each step, so the admin shows them and nothing
+more, to superusers as well.
+"""
 
 from operator import attrgetter
 
 from django.contrib import admin
+from django.contrib.admin.filters import (
+    AllValuesFieldListFilter,
+    BooleanFieldListFilter,
+    ChoicesFieldListFilter,
+    DateFieldListFilter,
+    EmptyFieldListFilter,
+    FieldListFilter,
+    RelatedFieldListFilter,
+    SimpleListFilter,
+)
+from django.contrib.admin.utils import get_fields_from_path
+from django.db import models, router, transaction
 from django.http import Http404
 
 from hrddp import access
@@ -41,13 +68,193 @@ class ScopedChoicesMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class ScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
+# --- List filters: only the user's offices, countries and records ----------------------------------
+
+
+class ScopedRelatedFieldListFilter(RelatedFieldListFilter):
+    """A filter over a related record (an office, a recipient, a user) lists only what the user could
+    open in the admin, so another office's names never appear in the sidebar."""
+
+    def field_choices(self, field, request, model_admin):
+        related = field.related_model
+        visible = scoped_choices(model_admin.admin_site, request, related)
+        if visible is None:
+            # A model without a scoped admin: only the values the user's own rows carry.
+            visible = related._default_manager.filter(
+                pk__in=model_admin.get_queryset(request).values(f"{self.field_path}__pk")
+            )
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(
+            include_blank=False, limit_choices_to={"pk__in": visible.values("pk")}, ordering=ordering
+        )
+
+
+def _filter_class_for(field, filter_class):
+    """The list-filter class Django would use for the field (FieldListFilter.create's own order)."""
+    if filter_class is not None and filter_class is not FieldListFilter.create:
+        return filter_class
+    if field.remote_field:
+        return RelatedFieldListFilter
+    if isinstance(field, models.BooleanField):
+        return BooleanFieldListFilter
+    if field.flatchoices:
+        return ChoicesFieldListFilter
+    if isinstance(field, models.DateField):
+        return DateFieldListFilter
+    return AllValuesFieldListFilter
+
+
+def _query_parameters(path: str, field, filter_class) -> set[str]:
+    """The query-string parameters a list filter itself puts in its links."""
+    cls = _filter_class_for(field, filter_class)
+    if issubclass(cls, EmptyFieldListFilter):
+        return {f"{path}__isempty"}
+    if issubclass(cls, RelatedFieldListFilter):
+        return {f"{path}__{field.target_field.name}__exact", f"{path}__isnull"}
+    if issubclass(cls, (BooleanFieldListFilter, ChoicesFieldListFilter)):
+        return {f"{path}__exact", f"{path}__isnull"}
+    if issubclass(cls, DateFieldListFilter):
+        return {f"{path}__gte", f"{path}__lt", f"{path}__isnull"}
+    if issubclass(cls, AllValuesFieldListFilter):
+        return {path, f"{path}__isnull"}
+    # A filter class this module does not know: offer nothing rather than guess.
+    return set()
+
+
+def offered_lookups(model_admin, request) -> set[str]:
+    """Every lookup a changelist may take from its query string: those of its list filters and of its
+    date hierarchy. Pagination, ordering (by a displayed column), search and popups are Django's own
+    parameters and never reach lookup_allowed."""
+    offered = set()
+    if model_admin.date_hierarchy:
+        offered |= {f"{model_admin.date_hierarchy}__{part}" for part in ("year", "month", "day")}
+    for item in model_admin.get_list_filter(request):
+        if isinstance(item, type) and issubclass(item, SimpleListFilter):
+            offered.add(item.parameter_name)
+            continue
+        path, filter_class = item if isinstance(item, (list, tuple)) else (item, None)
+        if not isinstance(path, str):
+            continue
+        field = get_fields_from_path(model_admin.model, path)[-1]
+        offered |= _query_parameters(path, field, filter_class)
+    return offered
+
+
+class OfferedLookupsOnlyMixin:
+    """A changelist filters only by the filters it shows (Django's default also lets through any lookup
+    on the model's own fields: ``?victims__regex=^A``). Anything else raises DisallowedModelAdminLookup,
+    which Django answers with a 400, the same for a probe that would match and one that would not."""
+
+    def lookup_allowed(self, lookup, value, request=None):
+        return lookup in offered_lookups(self, request)
+
+    def get_list_filter(self, request):
+        # Filters over related records list only what the user could open.
+        scoped = []
+        for item in super().get_list_filter(request):
+            if isinstance(item, str):
+                field = get_fields_from_path(self.model, item)[-1]
+                if field.remote_field:
+                    item = (item, ScopedRelatedFieldListFilter)
+            scoped.append(item)
+        return scoped
+
+
+# --- The audit trail of reference data --------------------------------------------------------------
+
+
+def _changes_text(message) -> str:
+    """The admin's change message (a list of changes) in plain words."""
+    if not isinstance(message, list):
+        return str(message or "")
+    parts = []
+    for item in message:
+        for verb, change in item.items():
+            fields = ", ".join(change.get("fields", []))
+            if "name" in change:
+                what = f"{change['name']} “{change['object']}”"
+                if verb == "changed":
+                    parts.append(f"{what}: {fields}")
+                else:
+                    parts.append(f"{verb} {what}")
+            elif fields:
+                parts.append(fields)
+    return "; ".join(parts)
+
+
+def _top_level_fields(message) -> list[str]:
+    """The labels of the record's own fields changed (not those of its inlines)."""
+    if not isinstance(message, list):
+        return []
+    changed = [item["changed"] for item in message if "changed" in item]
+    return [label for change in changed if "name" not in change for label in change.get("fields", [])]
+
+
+class AuditedAdminMixin:
+    """Every add, change and delete made in the admin writes one audit entry, in the same transaction
+    as the write (Django's change and delete views run in one; so do actions and password changes
+    here), so a save that fails leaves no entry and an entry never lacks its change."""
+
+    def _audit(self, request, obj, *, action: str, justification: str, details: dict):
+        from hrddp.services import audit_record
+
+        audit_record(
+            engagement=None, actor=request.user, action=action, justification=justification,
+            details={"model": obj._meta.label_lower, "pk": obj.pk, "object": str(obj), **details},
+        )
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The form's own field names, for the entry's details (the message carries their labels).
+        request._admin_changed_fields = list(getattr(form, "changed_data", []))
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_addition(self, request, obj, message):
+        text = _changes_text(message)
+        self._audit(
+            request, obj, action="admin_add",
+            justification=f"Added in the administration: {obj}" + (f"; {text}" if text else "") + ".",
+            details={"changes": message if isinstance(message, list) else []},
+        )
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        text = _changes_text(message)
+        self._audit(
+            request, obj, action="admin_change",
+            justification=f"Changed in the administration: {text}." if text
+            else "Saved in the administration; no field changed.",
+            details={
+                "fields": getattr(request, "_admin_changed_fields", None) or _top_level_fields(message),
+                "changes": message if isinstance(message, list) else [],
+            },
+        )
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        # Called before the deletion, in the same transaction: one entry per record deleted.
+        for obj in queryset:
+            self._audit(request, obj, action="admin_delete", justification=f"Deleted in the administration: {obj}.",
+                        details={})
+        return super().log_deletions(request, queryset)
+
+    def response_action(self, request, queryset):
+        # "Delete selected" logs, then deletes: one transaction, so the entries and the deletion go together.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().response_action(request, queryset)
+
+
+# --- The base of every admin class of the app --------------------------------------------------------
+
+
+class ScopedAdmin(OfferedLookupsOnlyMixin, AuditedAdminMixin, ScopedChoicesMixin, admin.ModelAdmin):
     # Path from the model to its engagement ("" for Engagement itself), or to
     # its office, or to a country field; exactly one is set on each subclass.
     engagement_path: str | None = None
     office_path: str | None = None
     country_path: str | None = None
     list_per_page = 50
+    # No "view on site" link: the app's own pages are reached from the app.
+    view_on_site = False
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -88,6 +295,26 @@ class ScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
             return Office.objects.filter(pk__in=access.office_ids_of(user), country=country).exists()
         return False
 
+    # What a record must stay within after a change, in the words of a refusal.
+    scope_refusal = "You may record this only for your own offices and their countries."
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if request.user.is_superuser:
+            return form
+        model_admin = self
+
+        class StaysInScope(form):
+            """A record is saved only if it stays within the user's offices (e.g. a recipient's country)."""
+
+            def _post_clean(self):
+                super()._post_clean()
+                if not self._errors and not model_admin._may_edit(request.user, self.instance):
+                    self.add_error(None, model_admin.scope_refusal)
+
+        StaysInScope.__name__ = form.__name__
+        return StaysInScope
+
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (obj is None or self._may_edit(request.user, obj))
 
@@ -95,12 +322,25 @@ class ScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
         return super().has_delete_permission(request, obj) and (obj is None or self._may_edit(request.user, obj))
 
 
-
-
-
-
 class ReadOnlyAdmin(ScopedAdmin):
-    """For records written only by the app's services (the audit trail)."""
+    """For the records that carry the workflow, written only by the app's services (which check the
+    role, the stage and the rules, and audit each step): shown, never added, changed or deleted here,
+    not even by a superuser; no bulk actions."""
+
+    actions = None
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInlineMixin:
+    """An inline of a workflow record: shown with its parent, never edited through it."""
 
     def has_add_permission(self, request, obj=None):
         return False

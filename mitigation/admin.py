@@ -1,17 +1,19 @@
+"""Action 5 in the admin: shown only. Plans and measures are written, submitted and approved in the app,
+which checks the stage and audits each step."""
+
 from django.contrib import admin
 
-from hrddp.admin_scoping import ScopedAdmin, ScopedChoicesMixin
+from hrddp.admin_scoping import ReadOnlyAdmin, ReadOnlyInlineMixin
 from mitigation.models import MitigationMeasure, MitigationPlan
 
 
-class MitigationMeasureInline(ScopedChoicesMixin, admin.StackedInline):
+class MitigationMeasureInline(ReadOnlyInlineMixin, admin.StackedInline):
     model = MitigationMeasure
     extra = 0
-    filter_horizontal = ["risk_factors"]
 
 
 @admin.register(MitigationPlan)
-class MitigationPlanAdmin(ScopedAdmin):
+class MitigationPlanAdmin(ReadOnlyAdmin):
     engagement_path = "engagement"
     list_display = ["engagement", "residual_risk", "waive_visibility", "submitted_at"]
     list_select_related = ["engagement"]
@@ -19,7 +21,7 @@ class MitigationPlanAdmin(ScopedAdmin):
 
 
 @admin.register(MitigationMeasure)
-class MitigationMeasureAdmin(ScopedAdmin):
+class MitigationMeasureAdmin(ReadOnlyAdmin):
     engagement_path = "plan__engagement"
     list_display = ["title", "measure_type", "nature", "status", "due_date", "plan"]
     list_filter = ["measure_type", "status"]

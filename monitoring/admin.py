@@ -1,14 +1,17 @@
+"""Action 6 in the admin: shown only."""
+
 from django.contrib import admin
 
-from hrddp.admin_scoping import ReadOnlyAdmin, ScopedAdmin
+from hrddp.admin_scoping import ReadOnlyAdmin
 from monitoring.incidents import may_see_confidential
 from monitoring.models import CONFIDENTIAL_FIELDS, IndicatorMeasurement, Incident
 
 
 @admin.register(Incident)
 class IncidentAdmin(ReadOnlyAdmin):
-    """Read only: incidents are logged and edited on the engagement's incident pages, where each change is
-    audited and a grave violation escalated (monitoring.incidents)."""
+    """Incidents are logged and edited on the engagement's incident pages, where each change is audited and
+    a grave violation escalated (monitoring.incidents). Victims', witnesses' and sources' details are never
+    listed, searched, filtered or sorted on here (ReadOnlyAdmin takes no other lookup than its filters')."""
 
     engagement_path = "engagement"
     list_display = ["occurred_on", "recipient", "channel", "verification_status", "grave_violation", "substantial_grounds"]
@@ -24,7 +27,8 @@ class IncidentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(IndicatorMeasurement)
-class IndicatorMeasurementAdmin(ScopedAdmin):
+class IndicatorMeasurementAdmin(ReadOnlyAdmin):
+    # Entered each quarter on the indicator pages, which audit them.
     engagement_path = "engagement"
     list_display = ["engagement", "quarter_start"]
     list_select_related = ["engagement"]

@@ -541,3 +541,54 @@ def wrong_role_cases(table):
         for name, source, _target, who in table
         for user in WRONG_USERS[who]
     ]
+
+
+# --- One record of each kind the workflow writes (the admin tests) ------------------------------------
+
+
+def workflow_records(engagement: Engagement, *, actor: User | None = None) -> dict[str, object]:
+    """One record of every model that carries the workflow, all hanging off `engagement`, by kind."""
+    from django.contrib.auth.models import Group
+    from guardian.shortcuts import assign_perm
+
+    from hrddp.models import EngagementGroupObjectPermission, EngagementUserObjectPermission
+    from interventions.models import Exclusion
+    from monitoring.models import IndicatorMeasurement
+
+    actor = actor or _someone()
+    assessment = complete_assessment(engagement)
+    plan = complete_plan(engagement)
+    incident = grave_incident(engagement, logged_by=actor)
+    case = open_case(engagement, opened_by=actor, incidents=[incident])
+    delegate, group = _someone(), Group.objects.create(name=f"Delegates of {engagement.reference}")
+    assign_perm("hrddp.view_engagement", delegate, engagement)
+    assign_perm("hrddp.view_engagement", group, engagement)
+    return {
+        "engagement": engagement,
+        "support activity": describe_activities(engagement)[0],
+        "screening": complete_screening(engagement),
+        "preconditions check": all_preconditions_met(engagement),
+        "coordination record": record_coordination(engagement),
+        "risk assessment": assessment,
+        "assessment element": assessment.elements.first(),
+        "cited source": assessment.sources.first(),
+        "risk factor": assessment.risk_factors.first(),
+        "mitigation plan": plan,
+        "mitigation measure": add_measure(engagement),
+        "intervention procedure": fill_procedure(engagement),
+        "incident": incident,
+        "intervention case": case,
+        "exclusion": Exclusion.objects.create(
+            engagement=engagement, case=case, unit=engagement.recipient, excluded_by=actor,
+            reason="Named in the intervention case on the checkpoint killings.",
+        ),
+        "letter": issue_notification_letter(engagement),
+        "indicator measurement": IndicatorMeasurement.objects.create(
+            engagement=engagement, quarter_start=date(2026, 1, 1), entered_by=actor
+        ),
+        "audit entry": AuditEntry.objects.create(
+            engagement=engagement, actor=actor, action="open", to_state=State.DRAFT, justification="Request received."
+        ),
+        "user grant": EngagementUserObjectPermission.objects.get(content_object=engagement, user=delegate),
+        "group grant": EngagementGroupObjectPermission.objects.get(content_object=engagement, group=group),
+    }

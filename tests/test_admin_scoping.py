@@ -1,13 +1,15 @@
 """The admin shows each user only what the rest of the app shows them, and the
 audit trail cannot be written, changed or deleted through it."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
-from assessments.models import RiskAssessment
-from hrddp.models import AuditEntry, State
-from tests.factories import FocalPointFactory, SupportActivityFactory
+from hrddp.models import AuditEntry
+from tests.builders import workflow_records
+from tests.factories import FocalPointFactory
 
 
 @pytest.fixture(autouse=True)
@@ -19,6 +21,10 @@ def staff(pm, com, outsider, hq, auditor):
 
 def _change_url(obj):
     return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def _history_url(obj):
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_history", args=[obj.pk])
 
 
 def _changelist_url(model):
@@ -33,21 +39,23 @@ def _listed(client, user, model):
 
 
 def _records(engagement, actor):
-    """One record of each scoped kind hanging off the engagement."""
-    activity = SupportActivityFactory(engagement=engagement)
-    entry = AuditEntry.objects.create(
-        engagement=engagement, actor=actor, action="open",
-        to_state=State.DRAFT, justification="Request received.",
-    )
-    assessment = RiskAssessment.objects.create(engagement=engagement, version=1)
-    return {
-        "engagement": engagement,
-        "activity": activity,
-        "audit entry": entry,
-        "risk assessment": assessment,
+    """One record of each scoped kind hanging off the engagement, its office or its recipient's country."""
+    from hrddp.models import CommandPeriod, Membership, PersonOfInterest
+
+    records = workflow_records(engagement, actor=actor)
+    person = PersonOfInterest.objects.create(full_name=f"Commander of {engagement.reference}", recipient=engagement.recipient)
+    records.update({
         "project": engagement.project,
         "recipient": engagement.recipient,
-    }
+        "office": engagement.office,
+        "membership": Membership.objects.get(user=actor, office=engagement.office),
+        "person of interest": person,
+        "command period": CommandPeriod.objects.create(
+            person=person, unit=engagement.recipient, position="Commander", start_date=date(2024, 1, 1)
+        ),
+        "government focal point": FocalPointFactory(office=engagement.office),
+    })
+    return records
 
 
 @pytest.fixture
@@ -60,7 +68,13 @@ def records_b(outsider, engagement_b):
     return _records(engagement_b, outsider)
 
 
-KINDS = ["engagement", "activity", "audit entry", "risk assessment", "project", "recipient"]
+# Every kind a role may view in the admin (the per-engagement grants are shown to superusers only).
+KINDS = [
+    "engagement", "support activity", "audit entry", "screening", "preconditions check", "coordination record",
+    "risk assessment", "assessment element", "cited source", "risk factor", "mitigation plan", "mitigation measure",
+    "intervention procedure", "incident", "intervention case", "exclusion", "letter", "indicator measurement",
+    "project", "recipient", "office", "membership", "person of interest", "command period", "government focal point",
+]
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -76,6 +90,7 @@ def test_it_returns_404_to_the_outsider_for_office_as_record(client, outsider, r
     client.force_login(outsider)
 
     assert client.get(_change_url(records_a[kind])).status_code == 404
+    assert client.get(_history_url(records_a[kind])).status_code == 404
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -94,6 +109,15 @@ def test_it_shows_hq_the_records_of_both_offices(client, hq, records_a, records_
     assert client.get(_change_url(records_b[kind])).status_code == 200
 
 
+@pytest.mark.parametrize("kind", ["user grant", "group grant"])
+def test_it_shows_the_grants_to_a_superuser_only(client, pm, hq, admin_user, records_a, kind):
+    for user, status in ((pm, 403), (hq, 403), (admin_user, 200)):
+        client.force_login(user)
+
+        assert client.get(_changelist_url(type(records_a[kind]))).status_code == status
+        assert client.get(_change_url(records_a[kind])).status_code == status
+
+
 def test_it_refuses_a_post_to_another_offices_engagement(client, pm, engagement_b):
     client.force_login(pm)
     title = engagement_b.title
@@ -105,26 +129,35 @@ def test_it_refuses_a_post_to_another_offices_engagement(client, pm, engagement_
     assert engagement_b.title == title
 
 
-def test_it_leaves_other_offices_out_of_the_engagement_forms_office_choices(client, pm, office_a, office_b, engagement):
+def test_it_leaves_other_offices_out_of_a_projects_office_choices(client, pm, office_a, office_b):
     client.force_login(pm)
 
-    response = client.get(_change_url(engagement))
+    response = client.get(reverse("admin:hrddp_project_add"))
 
     assert set(response.context["adminform"].form.fields["office"].queryset) == {office_a}
+    assert "Office B" not in response.content.decode()
 
 
-def test_it_leaves_another_offices_focal_points_and_recipients_out_of_the_engagement_form(
+def test_it_shows_no_other_offices_focal_point_or_recipient_on_the_engagement_page(
     client, pm, office_b, engagement, engagement_b
 ):
-    focal_b = FocalPointFactory(office=office_b, full_name="Hélène Marsac")
+    FocalPointFactory(office=office_b, full_name="Hélène Marsac")
     client.force_login(pm)
 
-    response = client.get(_change_url(engagement))
+    content = client.get(_change_url(engagement)).content.decode()
 
-    fields = response.context["adminform"].form.fields
-    assert focal_b not in set(fields["focal_point"].queryset)
-    assert engagement_b.recipient not in set(fields["recipient"].queryset)
-    assert "Hélène Marsac" not in response.content.decode()
+    assert "Hélène Marsac" not in content
+    assert engagement_b.recipient.name not in content
+
+
+def test_it_leaves_another_countrys_recipients_out_of_a_persons_recipient_choices(client, pm, engagement, engagement_b):
+    client.force_login(pm)
+
+    response = client.get(reverse("admin:hrddp_personofinterest_add"))
+
+    choices = set(response.context["adminform"].form.fields["recipient"].queryset)
+    assert engagement.recipient in choices
+    assert engagement_b.recipient not in choices
 
 
 def test_it_leaves_another_countrys_persons_of_interest_and_units_out_of_the_command_period_form(
