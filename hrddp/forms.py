@@ -10,6 +10,22 @@ LATEST_DATE = date(2199, 12, 31)
 DATE_RANGE_MESSAGE = "Enter a date between 1 January 1900 and 31 December 2199."
 
 
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses a choice that is no key at all (e.g. forty digits) as "not one of the choices", instead of
+    letting the database fail on a number too large for it."""
+
+    _LARGEST_KEY = 2**63 - 1
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, (list, tuple, set, frozenset)) else ():
+            text = str(pk).strip()
+            if text.lstrip("-").isdigit() and abs(int(text)) > self._LARGEST_KEY:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text[:20] + "…"}
+                )
+        return super()._check_values(value)
+
+
 class DateField(forms.DateField):
     """A date field that refuses dates outside EARLIEST_DATE..LATEST_DATE with a plain message."""
 

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from hrddp.forms import ModelMultipleChoiceField
 from interventions.models import InterventionCase
 from mitigation.models import MeasureType
 
@@ -13,7 +14,7 @@ class CaseReportForm(forms.Form):
         label="Report to the Chief of Mission", widget=forms.Textarea(attrs=TEXT), max_length=20000,
         help_text="The incidents, units and persons implicated, and what monitoring showed (T/Box 7).",
     )
-    incidents = forms.ModelMultipleChoiceField(
+    incidents = ModelMultipleChoiceField(
         queryset=None, widget=forms.CheckboxSelectMultiple, label="Incidents the report is about"
     )
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from hrddp.forms import DateField
+from hrddp.forms import DateField, ModelMultipleChoiceField
 from mitigation.models import MeasureTemplate, MitigationMeasure, MitigationPlan
 
 
@@ -28,7 +28,7 @@ class MeasureForm(forms.ModelForm):
     class Meta:
         model = MitigationMeasure
         fields = ["title", "measure_type", "nature", "risk_factors", "owner", "due_date", "budget_line", "status", "review_notes"]
-        field_classes = {"due_date": DateField}
+        field_classes = {"due_date": DateField, "risk_factors": ModelMultipleChoiceField}
         widgets = {
             "risk_factors": forms.CheckboxSelectMultiple,
             "due_date": forms.DateInput(attrs={"type": "date"}),
@@ -70,7 +70,7 @@ MeasureFormSet = forms.inlineformset_factory(
 
 
 class CatalogueForm(forms.Form):
-    templates = forms.ModelMultipleChoiceField(
+    templates = ModelMultipleChoiceField(
         queryset=MeasureTemplate.objects.all(), widget=forms.CheckboxSelectMultiple,
         label="Good-practice measures to add to the plan",
     )

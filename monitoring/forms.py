@@ -2,7 +2,7 @@
 
 from django import forms
 
-from hrddp.forms import DateField
+from hrddp.forms import DateField, ModelMultipleChoiceField
 from monitoring import incidents
 from monitoring.models import (
     CONFIDENTIAL_FIELDS,
@@ -23,7 +23,7 @@ class RecipientChoiceField(forms.ModelChoiceField):
         return f"{obj} ({obj.get_level_display().lower()})"
 
 
-class PersonsField(forms.ModelMultipleChoiceField):
+class PersonsField(ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj} — {obj.recipient.name}"
 
