@@ -104,6 +104,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# On PostgreSQL the owner runs the migrations and the app runs as this role, which
+# `manage.py db_roles` creates and every migrate grants (hrddp/db_roles.py).
+DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="hrddp_app")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
