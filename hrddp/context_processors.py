@@ -1,6 +1,6 @@
 from hrddp.access import may_import, sees_every_office
 from hrddp.notify import unread_count
-from hrddp.queue import background_delayed
+from hrddp.queue import background_delay_notice, background_delayed
 
 
 def inbox(request):
@@ -8,9 +8,11 @@ def inbox(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    delayed = background_delayed()
     return {
         "unread_notifications": unread_count(user),
-        "background_delayed": background_delayed(),
+        "background_delayed": delayed,
+        "background_delay_notice": background_delay_notice() if delayed else "",
         "sees_every_office": sees_every_office(user),
         "may_import": may_import(user),
     }

@@ -13,8 +13,10 @@ BROKER_ERRORS = (KombuError, ConnectionError, OSError, TimeoutError)
 logger = logging.getLogger(__name__)
 
 # When this process last failed to reach the broker (0: never). Pages say that
-# background work is delayed for a while after; what is due is kept in the
-# database (reminders, notifications not yet e-mailed) and goes out later.
+# background work is delayed until a publish succeeds again (or for a while);
+# what is due is kept in the database (reminders not yet delivered,
+# notifications not yet e-mailed) and the outbox sweep sends it once the
+# broker is back (hrddp.tasks.deliver_outbox, every minute).
 _last_failure = 0.0
 DELAY_NOTICE_SECONDS = 600
 # After a failure, don't try again for a while: each try could cost a request
@@ -26,17 +28,33 @@ def background_delayed() -> bool:
     return time.monotonic() - _last_failure < DELAY_NOTICE_SECONDS if _last_failure else False
 
 
+def background_delay_notice() -> str:
+    """What the pages say while the broker cannot be reached: how many e-mails wait, and that they
+    are not lost (one query, made only while the notice shows)."""
+    from hrddp.notify import emails_waiting
+
+    waiting = emails_waiting()
+    if waiting == 0:
+        queued = "no e-mail is waiting; anything new will go out as soon as the queue is back"
+    elif waiting == 1:
+        queued = "1 e-mail is waiting and will go out as soon as the queue is back"
+    else:
+        queued = f"{waiting:,} e-mails are waiting and will go out as soon as the queue is back"
+    return f"Background work is delayed: the message queue cannot be reached, so {queued}. Nothing is lost."
+
+
 def _send(task, args, kwargs):
     global _last_failure
     if _last_failure and time.monotonic() - _last_failure < RETRY_AFTER_SECONDS:
-        logger.warning("Broker recently unreachable; %s left for the next run of the jobs.", task.name)
+        logger.warning("Broker recently unreachable; %s left to the outbox sweep.", task.name)
         return
     try:
         task.apply_async(args=args, kwargs=kwargs)
+        _last_failure = 0.0  # the broker is back: the pages stop saying it is not
     except BROKER_ERRORS:
         # The decision is committed; an unreachable broker must not break the request.
         _last_failure = time.monotonic()
-        logger.exception("Could not enqueue %s; background work is delayed.", task.name)
+        logger.exception("Could not enqueue %s; background work is delayed (the outbox sweep does it later).", task.name)
     except Exception:
         if task.app.conf.task_always_eager:
             raise  # a task run in place (tests) failed: that is a bug to see, not an outage

@@ -3,6 +3,14 @@
 from celery.schedules import crontab
 
 BEAT_SCHEDULE = {
+    # The safety net of notifications and reminders: whatever the tasks sent after commit did not
+    # deliver (the broker was down, a worker died) goes out within a minute of the queue's return.
+    # A run not started within the minute is dropped: the next one does the same work.
+    "deliver-outbox": {
+        "task": "hrddp.tasks.deliver_outbox",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 55},
+    },
     "daily-reminders": {
         "task": "monitoring.tasks.daily_reminders",
         "schedule": crontab(hour=5, minute=0),

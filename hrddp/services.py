@@ -7,9 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
-from hrddp.tasks import send_transition_notice
 from hrddp.lifecycle import transition_from, is_transition, refusal_reasons
-from hrddp.queue import enqueue_after_commit
+from hrddp.notices import step_notices_create
 from hrddp.models import AuditEntry, Engagement, Project, Recipient, SupportActivity, User
 
 
@@ -90,7 +89,7 @@ def engagement_open_request(
 def engagement_transition(
     *, engagement_id: int, name: str, by: User, justification: str, expected_revision: int | None = None
 ) -> Engagement:
-    """Take a transition and write its audit entry, all or nothing.
+    """Take a transition and write its audit entry and the office's notices of it, all or nothing.
 
     Refuses with PermissionDenied when the user's role does not allow it,
     TransitionRefused (with the reasons) when a condition fails, and
@@ -123,7 +122,8 @@ def engagement_transition(
                 engagement=engagement, actor=by, action=name, justification=justification,
                 from_state=source, to_state=engagement.state,
             )
-            enqueue_after_commit(send_transition_notice, entry.pk)
+            # The notices are written with the step, so a broker outage after commit loses none.
+            step_notices_create(entry=entry)
     except ConcurrentTransition as exc:
         raise EngagementChangedMeanwhile() from exc
     return engagement

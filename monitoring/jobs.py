@@ -4,38 +4,33 @@ operators through `manage.py run_job`."""
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date
 
-from django.utils import timezone
-
-from hrddp.models import Notification
+from hrddp.notify import outbox_drain
 from hrddp.queue import enqueue_after_commit
 from monitoring.reminders import reminders_due, reminders_record
 
 logger = logging.getLogger(__name__)
 
-# A notification still not e-mailed after this long was held back (e.g. by a broker outage).
-UNMAILED_AFTER = timedelta(minutes=10)
+OUTBOX_BY_HAND_SECONDS = 600
 
 
 def job_daily_reminders(*, today: date) -> dict:
-    """Record what is due today and deliver every reminder not yet delivered,
-    and e-mail every notification not yet e-mailed (including any that a
-    broker outage held back)."""
-    from hrddp.tasks import email_notifications
+    """Record what is due today and deliver every reminder not yet delivered (including any that
+    a broker outage held back). Should a delivery task be lost, the outbox sweep delivers it."""
     from monitoring.tasks import deliver_reminder
 
     due = reminders_due(today=today)
     pending = reminders_record(due=due)
     for pk in pending:
         enqueue_after_commit(deliver_reminder, pk)
-    unmailed = list(
-        Notification.objects.filter(emailed_at__isnull=True, created_at__lt=timezone.now() - UNMAILED_AFTER)
-        .values_list("pk", flat=True)
-    )
-    for start in range(0, len(unmailed), 200):
-        enqueue_after_commit(email_notifications, unmailed[start:start + 200])
-    return {"due": len(due), "to_deliver": len(pending), "to_email": len(unmailed)}
+    return {"due": len(due), "to_deliver": len(pending)}
+
+
+def job_outbox(*, today: date) -> dict:
+    """Deliver every reminder not yet delivered and send every e-mail still waiting, now (beat runs
+    it every minute; by hand it drains what is left)."""
+    return outbox_drain(seconds=OUTBOX_BY_HAND_SECONDS)
 
 
 def job_quarterly_reports(*, today: date) -> dict:
@@ -47,4 +42,5 @@ def job_quarterly_reports(*, today: date) -> dict:
 JOBS = {
     "daily_reminders": job_daily_reminders,
     "quarterly_reports": job_quarterly_reports,
+    "outbox": job_outbox,
 }

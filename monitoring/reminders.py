@@ -185,6 +185,6 @@ def reminder_deliver(*, reminder_id: int) -> bool:
             users, kind=NOTIFICATION_KIND.get(reminder.kind, "reminder"),
             title=f"{reminder.get_kind_display()}: {engagement.reference}",
             body=f"{engagement.reference} — {engagement.title}\n\n{reminder.detail}".strip(),
-            engagement=engagement, url=_link(reminder), reminder=reminder,
+            engagement=engagement, url=_link(reminder), reminder=reminder, key=f"reminder:{reminder.pk}",
         )
     return True

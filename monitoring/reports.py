@@ -235,7 +235,7 @@ def _notify_hq(report: PortfolioReport, *, quarter: Quarter, engagement_count: i
     url = portfolio_report_url(report)
     link = f"\n\nDownload it: {settings.SITE_URL}{url}" if url else ""
     notify(
-        hq_users(), kind="report", title=f"Portfolio report {quarter.label}",
+        hq_users(), key=f"report:portfolio:{report.pk}", kind="report", title=f"Portfolio report {quarter.label}",
         body=(
             f"The quarterly portfolio report of {quarter.label} ({_quarter_dates(quarter)}) is ready: "
             f"the Box 6 indicators of {engagement_count} engagement(s), office by office.{link}"

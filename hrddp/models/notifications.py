@@ -1,12 +1,26 @@
 """In-app notifications, and the record of every reminder sent (once per item and period)."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 
+def new_dedupe_key() -> str:
+    """A key of its own for a notification written outside `notify` (which names what each one is about)."""
+    return f"once:{uuid.uuid4().hex}"
+
+
 class Notification(models.Model):
-    """One message in a user's inbox; its e-mail copy is sent by a background job."""
+    """One message in a user's inbox, and the outbox of its e-mail copy.
+
+    It is written in the transaction of the decision it tells of, so it exists
+    exactly when the decision does; its e-mail goes out after commit (at once,
+    or by the sweep every minute when the broker was down). `dedupe_key` names
+    what it is about and for whom ("step:<audit entry>:<user>",
+    "reminder:<reminder>:<user>", ...): whatever writes it twice writes it once,
+    and the e-mail carries the key so that a receiver can drop a repeat."""
 
     class Kind(models.TextChoices):
         REMINDER = "reminder", "Reminder"
@@ -25,11 +39,23 @@ class Notification(models.Model):
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    dedupe_key = models.CharField(max_length=120, unique=True, default=new_dedupe_key, editable=False)
+    # When its e-mail was sent (or found needless: no address, account closed); empty while it waits.
     emailed_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveIntegerField(default=0)
+    email_error = models.TextField(blank=True)
+    # After a failed send, not before this time (backing off, so one bad message does not hold the others).
+    email_retry_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notification_unread"),
+            # The outbox: the e-mails still waiting, oldest first.
+            models.Index(
+                fields=["created_at", "id"], condition=models.Q(emailed_at__isnull=True), name="notification_unmailed"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.user}: {self.title}"
