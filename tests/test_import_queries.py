@@ -2,17 +2,20 @@
 loaded once, and written in batches (10 and 200 rows, dry run and confirm, each kind)."""
 
 import pytest
+from django.db import connection
 
 from hrddp.models import CommandPeriod, PersonOfInterest, Recipient, State
 from monitoring.models import Incident
 from tests.factories import EngagementFactory
 from tests.test_import_helpers import INCIDENT_HEADERS, PERSON_HEADERS, RECIPIENT_HEADERS, confirm, csv_file, dry_run
 
+# On SQLite an audit entry first reads the head of the audit chain (on PostgreSQL the insert's trigger does).
+CHAIN_HEAD = 0 if connection.vendor == "postgresql" else 1
 # Dry run: the importer's memberships, offices, what the rows may point at, the audit entry.
-DRY_RUN_QUERIES = 6
+DRY_RUN_QUERIES = 6 + CHAIN_HEAD
 # Confirm: the same, the user's lock, a batch insert or update per level or model (in a savepoint), the audit entry;
 # incidents also write each engagement's history entry and escalate (a few queries per grave violation).
-CONFIRM_QUERIES = 22
+CONFIRM_QUERIES = 22 + 4 * CHAIN_HEAD
 
 
 def _recipient_rows(n):
