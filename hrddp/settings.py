@@ -272,3 +272,26 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # How many days an engagement may wait for a Chief of Mission's decision
 # before a reminder goes out.
 HRDDP_DECISION_WAIT_DAYS = env.int("HRDDP_DECISION_WAIT_DAYS", default=10)
+
+# --- Imports: the caps an uploaded file is read under (imports/files.py) ---
+# A 10 MB XLSX file can unfold into gigabytes of XML, and a sheet can claim a million rows or 16,384
+# columns: every upload is checked against these before it is parsed, and a refusal names the cap.
+# The defaults pass the 10,000-row imports of tests/test_import_benchmark.py with room to spare.
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# Rows below the column names; 20,000 keeps a dry run well inside a web worker's 30-second timeout.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=60)
+# Excel's own limit for a cell.
+IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=32_767)
+# An XLSX archive, all parts together, once decompressed (a 10,000-row sheet is about 10 MB).
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)
+# Beyond this a part larger than 1 MB is taken for a compression bomb (genuine sheets: 5 to 20 to 1).
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
+# Each part that describes the workbook (styles, theme, workbook, relationships, properties): Excel's
+# 64,000 cell formats fit in about 4 MB, and openpyxl builds objects for all of them.
+IMPORT_MAX_PART_BYTES = env.int("IMPORT_MAX_PART_BYTES", default=5 * 1024 * 1024)
+IMPORT_MAX_ARCHIVE_MEMBERS = env.int("IMPORT_MAX_ARCHIVE_MEMBERS", default=1_000)
+# Request bodies: an uploaded file above this goes to a temporary file, not memory (the import page's
+# own upload handler stops a file at IMPORT_MAX_UPLOAD_BYTES); other fields are held to this in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=int(2.5 * 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=int(2.5 * 1024 * 1024))

@@ -141,9 +141,10 @@ def import_dry_run(*, kind: str, user: User, upload: UploadedFile) -> ImportOutc
     require_import(user)
     importer_class = _importer_class(kind)
     outcome = ImportOutcome(kind=kind, file_name=(upload.name or "").rsplit("/", 1)[-1][:200])
-    if upload.size is not None and upload.size > files.MAX_BYTES:
+    limit = files.Limits.from_settings().upload_bytes
+    if upload.size is not None and upload.size > limit:
         outcome.sha256 = _sha256_of_upload(upload)
-        outcome.problem = f"The file is larger than {files.MAX_BYTES // (1024 * 1024)} MB: split it into smaller files."
+        outcome.problem = files.too_large(upload.size, limit)
     else:
         content = upload.read()
         outcome.sha256 = files.sha256_of(content)
@@ -153,6 +154,22 @@ def import_dry_run(*, kind: str, user: User, upload: UploadedFile) -> ImportOutc
                 user_id=user.pk, kind=kind, file_name=outcome.file_name, content=content,
                 file_format=files.file_format(outcome.file_name),
             )
+    _audit_dry_run(outcome, user=user)
+    return outcome
+
+
+def import_upload_refused(*, kind: str, user: User, file_name: str, size: int, problem: str) -> ImportOutcome:
+    """Record the dry run of a file refused before it was read (too large: the upload stopped it at its cap,
+    so there is no SHA-256 to record, only the size that arrived or was announced)."""
+    require_import(user)
+    _importer_class(kind)
+    outcome = ImportOutcome(kind=kind, file_name=file_name.rsplit("/", 1)[-1][:200], problem=problem)
+    outcome.extra = {"size": size}
+    _audit_dry_run(outcome, user=user)
+    return outcome
+
+
+def _audit_dry_run(outcome: ImportOutcome, *, user: User) -> AuditEntry:
     if outcome.problem:
         justification = f"Dry run of an import of {outcome.noun}{_source(outcome)} refused: {outcome.problem}"
     elif outcome.errors:
@@ -162,11 +179,10 @@ def import_dry_run(*, kind: str, user: User, upload: UploadedFile) -> ImportOutc
         )
     else:
         justification = f"Dry run of an import of {outcome.noun}{_source(outcome)}: {outcome.summary()}; no errors."
-    audit_record(
-        engagement=None, actor=user, action=f"import_{kind}_dry_run", justification=justification,
+    return audit_record(
+        engagement=None, actor=user, action=f"import_{outcome.kind}_dry_run", justification=justification,
         details=outcome.details(),
     )
-    return outcome
 
 
 def _staged_or_problem(*, user: User, token: str) -> tuple[files.Staged | None, str]:

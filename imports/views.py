@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hrddp import access
@@ -15,6 +16,7 @@ from imports import services
 from imports.files import TOKEN_MAX_AGE
 from imports.forms import ImportUploadForm
 from imports.importers import ACCEPTED_VALUES, IMPORTERS, import_countries
+from imports.uploads import UploadSizeCap
 
 
 def _kinds() -> list[dict]:
@@ -33,13 +35,25 @@ def _no_store(response: HttpResponse) -> HttpResponse:
     return response
 
 
+# CSRF is checked by _import_upload, once the size cap is the first upload handler: the middleware's own check
+# reads the request body, after which the handlers can no longer change (Django's documented pattern).
+@csrf_exempt
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
     access.require_import(request.user)
+    size_cap = UploadSizeCap(request)
+    request.upload_handlers.insert(0, size_cap)
+    return _import_upload(request, size_cap)
+
+
+@csrf_protect
+def _import_upload(request, size_cap: UploadSizeCap):
     kind = request.GET.get("kind")
+    data, uploaded = request.POST, request.FILES  # the body is read here, through the size cap
     form = ImportUploadForm(
-        request.POST or None, request.FILES or None, initial={"kind": kind if kind in IMPORTERS else None}
+        data or None, uploaded or None, initial={"kind": kind if kind in IMPORTERS else None},
+        refused_upload=size_cap.refused,
     )
     if request.method == "POST" and form.is_valid():
         outcome = services.import_dry_run(
@@ -54,6 +68,13 @@ def import_upload(request):
                 },
             ))
         form.add_error("file", outcome.problem)
+    elif request.method == "POST" and form.too_large and form.cleaned_data.get("kind"):
+        # Refused before it was read; the attempt is in the audit trail all the same.
+        name, size = form.too_large
+        services.import_upload_refused(
+            kind=form.cleaned_data["kind"], user=request.user, file_name=name, size=size,
+            problem=" ".join(form.errors["file"]),
+        )
     status = 400 if request.method == "POST" else 200
     return render(request, "imports/upload.html", {"form": form, "kinds": _kinds()}, status=status)
 

@@ -5,11 +5,12 @@ from datetime import date, datetime
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils import timezone
 
-from imports.files import MAX_ROWS, UnreadableFile, file_format, read_table, staged_file_from_token, staged_file_save
+from imports.files import UnreadableFile, file_format, read_table, staged_file_from_token, staged_file_save
 from tests.test_import_helpers import xlsx_bytes
 
 
@@ -51,8 +52,8 @@ def test_what_cannot_be_read_says_why(content, fmt, message):
 
 
 def test_a_file_with_too_many_rows_is_refused():
-    content = ("Name\n" + "x\n" * (MAX_ROWS + 1)).encode()
-    with pytest.raises(UnreadableFile, match="more than 20,000 rows"):
+    content = ("Name\n" + "x\n" * (settings.IMPORT_MAX_ROWS + 1)).encode()
+    with pytest.raises(UnreadableFile, match="Row 20,002 is past the limit of 20,000 rows"):
         read_table(content, file_format="csv")
 
 
