@@ -5,11 +5,13 @@ from celery.schedules import crontab
 BEAT_SCHEDULE = {
     # The safety net of notifications and reminders: whatever the tasks sent after commit did not
     # deliver (the broker was down, a worker died) goes out within a minute of the queue's return.
-    # A run not started within the minute is dropped: the next one does the same work.
+    # A run not started within the minute is dropped (the next one does the same work), so runs
+    # do not pile up while no worker takes them; `expire_seconds` is how beat's database
+    # scheduler (settings.CELERY_BEAT_SCHEDULER) takes a task's expiry.
     "deliver-outbox": {
         "task": "hrddp.tasks.deliver_outbox",
         "schedule": crontab(minute="*"),
-        "options": {"expires": 55},
+        "options": {"expire_seconds": 55},
     },
     "daily-reminders": {
         "task": "monitoring.tasks.daily_reminders",

@@ -114,7 +114,7 @@ def test_a_step_taken_while_redis_is_stopped_is_emailed_to_everyone_once_redis_i
     _fresh_connections()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         job = BEAT_SCHEDULE["deliver-outbox"]
-        app.send_task(job["task"], **job.get("options", {}))
+        app.send_task(job["task"], expires=job["options"]["expire_seconds"])
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and len(mail.outbox) < 2:
             time.sleep(0.1)

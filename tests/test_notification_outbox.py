@@ -237,6 +237,17 @@ def test_the_sweep_runs_every_minute_through_a_registered_task():
     assert str(job["schedule"]._orig_minute) == "*"
 
 
+def test_beats_database_scheduler_sends_the_sweep_with_its_expiry(db):
+    from django_celery_beat.schedulers import ModelEntry
+
+    from hrddp.celery import app
+
+    entry = ModelEntry.from_entry("deliver-outbox", app=app, **BEAT_SCHEDULE["deliver-outbox"])
+
+    assert entry.task == "hrddp.tasks.deliver_outbox"
+    assert entry.options["expires"] == 55
+
+
 def test_the_sweep_task_delivers_what_waits(pm, com):
     from hrddp.tasks import deliver_outbox
 
