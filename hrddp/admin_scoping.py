@@ -29,6 +29,7 @@ from django.contrib.admin.filters import (
     SimpleListFilter,
 )
 from django.contrib.admin.utils import get_fields_from_path
+from django.core.exceptions import BadRequest
 from django.db import models, router, transaction
 from django.http import Http404
 
@@ -147,6 +148,33 @@ class OfferedLookupsOnlyMixin:
 
     def lookup_allowed(self, lookup, value, request=None):
         return lookup in offered_lookups(self, request)
+
+    def changelist_view(self, request, extra_context=None):
+        # No stored text holds a NUL character (PostgreSQL refuses one outright): a bad request, not a 500.
+        if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
+            raise BadRequest("A filter, search or page parameter contains a NUL character.")
+        self._refuse_impossible_dates(request)
+        return super().changelist_view(request, extra_context)
+
+    def _refuse_impossible_dates(self, request):
+        # Django turns a date that is not one into "incorrect lookup", but overflows (year 9999's
+        # next month, a 40-digit year) into a server error.
+        if not self.date_hierarchy:
+            return
+        for part, lowest, highest in (("year", 1, 9998), ("month", 1, 12), ("day", 1, 31)):
+            for value in request.GET.getlist(f"{self.date_hierarchy}__{part}"):
+                try:
+                    number = int(value)
+                except ValueError:
+                    continue  # Django's own "incorrect lookup"
+                if not lowest <= number <= highest:
+                    raise BadRequest(f"There is no {part} {value[:12]} to show.")
+
+    def get_search_results(self, request, queryset, search_term):
+        # Also the admin's autocomplete, which searches through here.
+        if "\x00" in search_term:
+            raise BadRequest("A search cannot contain a NUL character.")
+        return super().get_search_results(request, queryset, search_term)
 
     def get_list_filter(self, request):
         # Filters over related records list only what the user could open.
