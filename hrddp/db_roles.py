@@ -100,8 +100,9 @@ def grants_apply(*, using: str = "default") -> Grants | None:
 def app_role_ensure(*, using: str = "default", password: str | None = None) -> None:
     """Create the app role if it is missing (LOGIN, no other attribute), or bring it back to that.
 
-    Refuses when connected as the app role, when the app role is a member of the connected
-    (owner) role, or when it owns tables here: each would give it the owner's powers."""
+    Refuses when connected as the app role, when the app role is a member of any other role
+    (the owner, or a predefined one such as pg_write_all_data), or when it owns tables here:
+    each would give it more than its grants."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         raise AppRoleRefused("Database roles exist on PostgreSQL only; this database is "
@@ -132,11 +133,17 @@ def app_role_ensure(*, using: str = "default", password: str | None = None) -> N
             cursor.execute(f"ALTER ROLE {r} {' '.join(attributes)}")
         if password:
             cursor.execute(f"ALTER ROLE {r} PASSWORD %s", [password])
-        cursor.execute("SELECT pg_has_role(%s, current_user, 'MEMBER')", [role])
-        if cursor.fetchone()[0]:
+        # Any role it belongs to would lend it that role's privileges (the owner's, or e.g. pg_write_all_data).
+        cursor.execute(
+            "SELECT string_agg(g.rolname, ', ' ORDER BY g.rolname) FROM pg_auth_members m "
+            "JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = %s",
+            [role],
+        )
+        groups = cursor.fetchone()[0]
+        if groups:
             raise AppRoleRefused(
-                f"The app role {role} is a member of {user}, the owner: revoke that membership "
-                f"(REVOKE {user} FROM {role})."
+                f"The app role {role} is a member of {groups}, and would hold their privileges: revoke that "
+                f"membership (REVOKE {groups} FROM {role})."
             )
         cursor.execute(
             "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "

@@ -254,6 +254,18 @@ def test_the_db_roles_command_refuses_to_run_as_the_app_role(app_role_granted):
         call_command("db_roles", stdout=StringIO())
 
 
+@on_postgresql
+def test_the_db_roles_command_refuses_an_app_role_that_belongs_to_a_role_with_more_privileges(db, settings):
+    # Roles are made in the test's transaction, and undone with it.
+    settings.DATABASE_APP_ROLE = "hrddp_app_member_test"
+    as_owner = "CREATE ROLE hrddp_app_member_test LOGIN; GRANT pg_write_all_data TO hrddp_app_member_test"
+    with connection.cursor() as cursor:
+        cursor.execute(as_owner)
+
+    with pytest.raises(CommandError, match="member of pg_write_all_data, and would hold their privileges"):
+        call_command("db_roles", stdout=StringIO())
+
+
 @on_sqlite
 def test_on_sqlite_there_are_no_roles_to_grant_and_the_command_says_so(db):
     assert grants_apply() is None
