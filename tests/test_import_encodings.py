@@ -74,6 +74,16 @@ def test_another_encoding_is_refused_with_its_name(text, codec, name):
     assert _refused(text.encode(codec)) == f"The file seems to be encoded as {name}, {SAVE_AS_UTF8}"
 
 
+def test_another_encoding_that_shows_only_far_down_a_large_file_is_still_named():
+    # given 300 KB of plain ASCII rows, then Cyrillic ones
+    ascii_rows = "".join(f"Darvonian Police Force unit number {n},Darvonia\n" for n in range(7_000))
+    cyrillic_rows = "Пограничная служба Дарвонии,Дарвония\n" * 50
+    content = ("Name,Country\n" + ascii_rows + cyrillic_rows).encode("cp1251")
+    assert len(content) > 256 * 1024
+
+    assert _refused(content) == f"The file seems to be encoded as Windows-1251 (Cyrillic), {SAVE_AS_UTF8}"
+
+
 def test_a_nul_byte_is_refused_with_its_line():
     content = b"Name,Country\nDarvonian Police,Darvonia\nPol\x00ice,Darvonia\n"
 

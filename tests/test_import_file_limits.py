@@ -130,6 +130,7 @@ BROKEN = {
     "truncated": (files.truncated_xlsx, "It is damaged or incomplete (cut short while it was downloaded or copied?)"),
     "zip, not a workbook": (files.zip_not_a_workbook, "It is a ZIP archive, but it holds no workbook."),
     "word document": (_docx, "This is a Word document (.docx), not an XLSX workbook."),
+    "corrupt data": (files.xlsx_with_corrupt_data, "It is damaged or incomplete"),
     "corrupt xml": (files.xlsx_with_corrupt_xml, "The workbook is damaged: its first sheet is not well-formed XML"),
     "encrypted": (files.encrypted_workbook, "The workbook is protected with a password, so it cannot be read."),
     "xls renamed": (files.xls_workbook, "This is an Excel 97-2003 workbook (.xls) named .xlsx."),

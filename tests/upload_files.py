@@ -234,6 +234,16 @@ def zip_not_a_workbook() -> bytes:
     return stream.getvalue()
 
 
+def xlsx_with_corrupt_data() -> bytes:
+    """A workbook whose sheet's compressed bytes were overwritten (a bad disk, a bad transfer)."""
+    content = bytearray(xlsx_of_rows(HEADERS, ROWS * 50))
+    info = zipfile.ZipFile(io.BytesIO(bytes(content))).getinfo("xl/worksheets/sheet1.xml")
+    name_length, extra_length = struct.unpack_from("<HH", content, info.header_offset + 26)
+    data = info.header_offset + 30 + name_length + extra_length
+    content[data + 10:data + 60] = b"\xff" * 50
+    return bytes(content)
+
+
 def xlsx_with_corrupt_xml() -> bytes:
     """A workbook whose sheet XML stops in the middle of a row."""
     return xlsx_package(b'<worksheet xmlns="%s"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Na' % MAIN.encode())
