@@ -72,7 +72,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class RoleGroupAdmin(GroupAdmin):
+class RoleGroupAdmin(OfferedLookupsOnlyMixin, GroupAdmin):
     """The role groups: their permissions are hrddp/roles.py, set again on every migrate; shown, not edited."""
 
     actions = None

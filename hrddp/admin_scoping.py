@@ -223,13 +223,17 @@ class AuditedAdminMixin:
     as the write (Django's change and delete views run in one; so do actions and password changes
     here), so a save that fails leaves no entry and an entry never lacks its change."""
 
-    def _audit(self, request, obj, *, action: str, justification: str, details: dict):
-        from hrddp.services import audit_record
+    @staticmethod
+    def _entry(request, obj, *, action: str, justification: str, details: dict):
+        from hrddp.models import AuditEntry
 
-        audit_record(
+        return AuditEntry(
             engagement=None, actor=request.user, action=action, justification=justification,
             details={"model": obj._meta.label_lower, "pk": obj.pk, "object": str(obj), **details},
         )
+
+    def _audit(self, request, obj, **entry):
+        self._entry(request, obj, **entry).save()
 
     def construct_change_message(self, request, form, formsets, add=False):
         # The form's own field names, for the entry's details (the message carries their labels).
@@ -259,10 +263,14 @@ class AuditedAdminMixin:
         return super().log_change(request, obj, message)
 
     def log_deletions(self, request, queryset):
-        # Called before the deletion, in the same transaction: one entry per record deleted.
-        for obj in queryset:
-            self._audit(request, obj, action="admin_delete", justification=f"Deleted in the administration: {obj}.",
+        # Called before the deletion, in the same transaction: one entry per record deleted, in one insert.
+        from hrddp.models import AuditEntry
+
+        AuditEntry.objects.bulk_create([
+            self._entry(request, obj, action="admin_delete", justification=f"Deleted in the administration: {obj}.",
                         details={})
+            for obj in queryset
+        ])
         return super().log_deletions(request, queryset)
 
     def response_action(self, request, queryset):

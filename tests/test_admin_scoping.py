@@ -251,3 +251,32 @@ def test_it_refuses_to_delete_an_audit_entry(client, records_a, request, who, ad
     client.post(_changelist_url(AuditEntry), {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"})
 
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+# --- Bounded queries -------------------------------------------------------------------------------------
+
+
+def _queries_of(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("who", ["pm", "hq"])
+def test_a_changelist_reads_as_many_queries_for_one_engagement_as_for_four(request, client, pm, office_a, who, kind):
+    from tests.factories import EngagementFactory
+
+    client.force_login(request.getfixturevalue(who))
+    first = _records(EngagementFactory(office=office_a), pm)
+    url = _changelist_url(type(first[kind]))
+    client.get(url)  # content types and sessions are cached after the first page
+    one = _queries_of(client, url)
+
+    for _ in range(3):
+        _records(EngagementFactory(office=office_a), pm)
+
+    assert _queries_of(client, url) == one
