@@ -34,7 +34,7 @@ from django.db import models, router, transaction
 from django.http import Http404
 
 from hrddp import access
-from hrddp.models import DECIDE, PREPARE, Office, User
+from hrddp.models import DECIDE, PREPARE, AuditEntry, Office, User
 
 
 def users_sharing_an_office(user):
@@ -225,8 +225,6 @@ class AuditedAdminMixin:
 
     @staticmethod
     def _entry(request, obj, *, action: str, justification: str, details: dict):
-        from hrddp.models import AuditEntry
-
         return AuditEntry(
             engagement=None, actor=request.user, action=action, justification=justification,
             details={"model": obj._meta.label_lower, "pk": obj.pk, "object": str(obj), **details},
@@ -264,8 +262,6 @@ class AuditedAdminMixin:
 
     def log_deletions(self, request, queryset):
         # Called before the deletion, in the same transaction: one entry per record deleted, in one insert.
-        from hrddp.models import AuditEntry
-
         AuditEntry.objects.bulk_create([
             self._entry(request, obj, action="admin_delete", justification=f"Deleted in the administration: {obj}.",
                         details={})
