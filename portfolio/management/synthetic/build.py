@@ -679,6 +679,8 @@ class _Builder:
     def _interventions(self) -> None:
         rng = self.rng
         procedures, cases, exclusions = [], [], []
+        # Whom an exclusion in force already names: one in force per person and per unit, as the app holds.
+        in_force: set[tuple[str, int]] = set()
         for case in self.cases:
             h = case.history
             if h.plan_submitted_at is not None:
@@ -709,7 +711,12 @@ class _Builder:
                 cases.append(made)
                 case.episode_cases.append(made)
                 if "exclude_individuals_or_units" in courses and episode.course_at:
-                    exclusions.append(self._exclusion(case=case, made=made, excluded_at=episode.course_at, episode=episode))
+                    exclusion = self._exclusion(case=case, made=made, excluded_at=episode.course_at, episode=episode)
+                    key = ("person", exclusion.person.pk) if exclusion.person else ("unit", exclusion.unit.pk)
+                    if key not in in_force:
+                        exclusions.append(exclusion)
+                        if exclusion.lifted_at is None:
+                            in_force.add(key)
         self._bulk(InterventionProcedure, procedures)
         self._bulk(InterventionCase, cases)
         self._bulk(Exclusion, exclusions)
