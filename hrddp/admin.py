@@ -8,6 +8,7 @@ from django.db import router, transaction
 
 from hrddp import access
 from hrddp.admin_scoping import (
+    SuperuserWritesMixin,
     AuditedAdminMixin,
     OfferedLookupsOnlyMixin,
     ReadOnlyAdmin,
@@ -42,7 +43,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class HrddpUserAdmin(OfferedLookupsOnlyMixin, AuditedAdminMixin, UserAdmin):
+class HrddpUserAdmin(SuperuserWritesMixin, OfferedLookupsOnlyMixin, AuditedAdminMixin, UserAdmin):
     """Accounts and their roles: only a superuser creates, changes or deletes them, so no staff member can
     give themselves (or anyone) a role in another office. A role is a membership (role and office); the
     role's group follows it, so groups and per-user permissions are not set by hand here."""
@@ -53,14 +54,6 @@ class HrddpUserAdmin(OfferedLookupsOnlyMixin, AuditedAdminMixin, UserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).filter(pk__in=users_sharing_an_office(request.user).values("pk"))
 
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
 
     def user_change_password(self, request, id, form_url=""):
         # The new password and its audit entry are one write.
@@ -95,7 +88,7 @@ class OfficeAdmin(ScopedAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ScopedAdmin):
+class MembershipAdmin(SuperuserWritesMixin, ScopedAdmin):
     """Who holds which role where. Only a superuser grants or removes a role."""
 
     office_path = "office"
@@ -103,14 +96,6 @@ class MembershipAdmin(ScopedAdmin):
     list_filter = ["role"]
     list_select_related = ["user", "office"]
 
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
 
 
 class CommandPeriodInline(ScopedChoicesMixin, admin.TabularInline):

@@ -354,31 +354,35 @@ class ScopedAdmin(OfferedLookupsOnlyMixin, AuditedAdminMixin, ScopedChoicesMixin
         return super().has_delete_permission(request, obj) and (obj is None or self._may_edit(request.user, obj))
 
 
-class ReadOnlyAdmin(ScopedAdmin):
+class ReadOnlyInlineMixin:
+    """Shown, never added, changed or deleted: for a workflow record and the inlines shown with it."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(ReadOnlyInlineMixin, ScopedAdmin):
     """For the records that carry the workflow, written only by the app's services (which check the
-    role, the stage and the rules, and audit each step): shown, never added, changed or deleted here,
-    not even by a superuser; no bulk actions."""
+    role, the stage and the rules, and audit each step): read-only here, not even a superuser writes;
+    no bulk actions."""
 
     actions = None
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInlineMixin:
-    """An inline of a workflow record: shown with its parent, never edited through it."""
+class SuperuserWritesMixin:
+    """Only a superuser adds, changes or deletes (users and their roles: who may act on what)."""
 
     def has_add_permission(self, request, obj=None):
-        return False
+        return request.user.is_superuser
 
     def has_change_permission(self, request, obj=None):
-        return False
+        return request.user.is_superuser
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        return request.user.is_superuser
