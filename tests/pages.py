@@ -1,7 +1,32 @@
 """Reading a page's form as a browser would submit it, so that tests can post
 what a user sees with only the fields they change."""
 
+import re
 from html.parser import HTMLParser
+
+_STEP_FORM = r'<form method="post" action="([^"]*/steps/([^"/]*)/)"'
+
+
+def step_names(content: str) -> set[str]:
+    """The steps (transition names) that the page's forms post to."""
+    return {name for _, name in re.findall(_STEP_FORM, content)}
+
+
+def step_urls(content: str) -> set[str]:
+    """The step URLs that the page's forms post to."""
+    return {url for url, _ in re.findall(_STEP_FORM, content)}
+
+
+def step_revisions(content: str) -> dict[str, str]:
+    """The step forms on the page: {step URL: the revision the form carries}."""
+    return dict(
+        re.findall(
+            r'<form method="post" action="([^"]*/steps/[^"]*)" class="step-form">\s*'
+            r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">\s*'
+            r'<input type="hidden" name="revision" value="(\d+)">',
+            content,
+        )
+    )
 
 
 class _FormReader(HTMLParser):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from hrddp.models import Role, State
 from interventions.models import InterventionProcedure
 from mitigation.models import MitigationPlan
+from tests.pages import step_names
 from tests.builders import engagement_ready_for, fill_procedure, issue_notification_letter, reload
 from tests.factories import EngagementFactory, FocalPointFactory, user_with_role
 
@@ -52,8 +53,6 @@ def _procedure(engagement):
     return InterventionProcedure.objects.filter(engagement=engagement).values().first()
 
 
-def _step_forms(content):
-    return set(re.findall(r'<form method="post" action="[^"]*/steps/([^"/]*)/"', content))
 
 
 @pytest.fixture
@@ -191,7 +190,7 @@ def test_it_shows_the_chief_of_mission_why_approval_is_not_possible_yet(client, 
     response, content = _get(client, com, awaiting)
 
     assert response.context["editable"] is False
-    assert _step_forms(content) == {"return_plan"}
+    assert step_names(content) == {"return_plan"}
     assert "Not possible yet" in content
     assert "<strong>Approve support</strong>" in content
     assert LETTER_MISSING in content
@@ -225,7 +224,7 @@ def test_the_chief_of_mission_approves_once_the_procedure_is_set_and_the_letter_
     _post(client, pm, awaiting, _data(pm, focal_point))
     letter = issue_notification_letter(awaiting, signatory=com)
     _, content = _get(client, com, awaiting)
-    assert _step_forms(content) == {"approve_support", "return_plan"}
+    assert step_names(content) == {"approve_support", "return_plan"}
     assert f"{letter.reference}</a> (English) — issued" in content
 
     response = _approve(client, com, awaiting)

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from assessments.models import AssessmentStatus, RiskAssessment
 from hrddp.models import AuditEntry, State
+from tests.pages import step_revisions
 from tests.builders import engagement_ready_for, reload, take
 
 RETURN = "Element 11 is thin: add the views of the women's groups on the IDP site."
@@ -31,22 +32,12 @@ def _review_page(client, user, engagement, version=1):
     return response, response.content.decode()
 
 
-def _step_forms(content) -> dict[str, str]:
-    """The step forms on the page: {step URL: the revision the form carries}."""
-    return dict(
-        re.findall(
-            r'<form method="post" action="([^"]*/steps/[^"]*)" class="step-form">\s*'
-            r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">\s*'
-            r'<input type="hidden" name="revision" value="(\d+)">',
-            content,
-        )
-    )
 
 
 def _decide_from_page(client, user, engagement, name, justification, version=1):
     """Open the review page, then post the step's form found on it, as the browser would."""
     _, content = _review_page(client, user, engagement, version)
-    forms = _step_forms(content)
+    forms = step_revisions(content)
     url = _step_url(engagement, name)
     assert url in forms, f"{name} is not offered on the review page: {sorted(forms)}"
     return client.post(url, {"justification": justification, "revision": forms[url]})
@@ -79,7 +70,7 @@ def test_the_chief_of_mission_is_offered_endorse_and_return_as_forms_posting_to_
 
     assert response.status_code == 200
     assert "Endorsement by the Chief of Mission" in content
-    assert _step_forms(content) == {
+    assert step_revisions(content) == {
         _step_url(awaiting, "endorse"): str(awaiting.revision),
         _step_url(awaiting, "return_assessment"): str(awaiting.revision),
     }
@@ -91,7 +82,7 @@ def test_decline_and_the_plan_standing_are_shown_as_not_possible_with_their_reas
     assert "Not possible yet" in content
     assert "Support can only be declined when the risk assessment&#x27;s final rating is high." in content
     assert "Support has never been approved for this engagement" in content
-    assert _step_url(awaiting, "decline") not in _step_forms(content)
+    assert _step_url(awaiting, "decline") not in step_revisions(content)
 
 
 def test_the_chief_of_mission_endorses_through_the_step_url_from_the_review_page(client, com, awaiting):
@@ -113,7 +104,7 @@ def test_the_chief_of_mission_endorses_through_the_step_url_from_the_review_page
     _, content = _review_page(client, com, awaiting)
     assert f"<dt>Endorsed by</dt>\n      <dd>{com}, <time" in content
     assert ENDORSE in content  # in the steps taken on this version
-    assert _step_forms(content) == {}
+    assert step_revisions(content) == {}
 
 
 def test_an_endorsed_version_can_no_longer_be_changed_from_the_form(client, pm, com, awaiting):
@@ -156,7 +147,7 @@ def test_declining_a_high_risk_assessment_offers_the_unless_and_until_letter(cli
     _, content = _review_page(client, com, awaiting_high)
     assert "Support declined" in content
     assert f'href="/engagements/{awaiting_high.pk}/letters/new/?kind=unless_and_until"' in content
-    assert _step_forms(content) == {_step_url(awaiting_high, "reconsider"): str(engagement.revision)}
+    assert step_revisions(content) == {_step_url(awaiting_high, "reconsider"): str(engagement.revision)}
 
 
 @pytest.mark.parametrize(("user", "offered"), [("pm", True), ("com", True), ("hq", False), ("auditor", False)])
@@ -187,7 +178,7 @@ def test_an_earlier_version_offers_no_review_step(client, com, office_a):
 
     _, content = _review_page(client, com, engagement, version=1)
 
-    assert _step_forms(content) == {}
+    assert step_revisions(content) == {}
     assert "Endorsement by the Chief of Mission" not in content
 
 
@@ -195,7 +186,7 @@ def test_the_project_manager_reads_that_the_version_awaits_endorsement_without_a
     _, content = _review_page(client, pm, awaiting)
 
     assert "awaits the Chief of Mission's endorsement. It can no longer be changed." in content
-    assert _step_forms(content) == {}
+    assert step_revisions(content) == {}
 
 
 def test_a_decision_on_a_page_loaded_before_the_assessment_was_returned_and_resubmitted_is_refused(
@@ -206,7 +197,7 @@ def test_a_decision_on_a_page_loaded_before_the_assessment_was_returned_and_resu
     take(awaiting, "submit_assessment", pm, justification="Added the women's groups' views.")
 
     response = client.post(
-        _step_url(awaiting, "endorse"), {"justification": ENDORSE, "revision": _step_forms(stale)[_step_url(awaiting, "endorse")]}
+        _step_url(awaiting, "endorse"), {"justification": ENDORSE, "revision": step_revisions(stale)[_step_url(awaiting, "endorse")]}
     )
 
     assert response.status_code == 409

@@ -9,6 +9,7 @@ from django.urls import reverse
 from assessments.models import RiskAssessment
 from hrddp.models import AuditEntry, State
 from hrddp.services import engagement_transition
+from tests.pages import step_urls
 from tests.factories import EngagementFactory, SupportActivityFactory
 
 # At most this many queries, whatever the number of activities and history entries
@@ -30,9 +31,6 @@ def _page(client, user, engagement):
     return response, response.content.decode()
 
 
-def _step_forms(content):
-    """The step URLs that the page's forms post to."""
-    return set(re.findall(r'<form method="post" action="([^"]*/steps/[^"]*)"', content))
 
 
 @pytest.fixture
@@ -88,7 +86,7 @@ def test_it_shows_the_owner_the_steps_it_may_take_as_forms_posting_to_the_step_u
 
     offered = {choice.info.name for choice in response.context["offered"]}
     assert offered == {"conclude_applicable", "withdraw_request"}
-    assert _step_forms(content) == {_step_url(screened, name) for name in offered}
+    assert step_urls(content) == {_step_url(screened, name) for name in offered}
     assert f'<input type="hidden" name="revision" value="{screened.revision}">' in content
     assert "Conclude: HRDDP applies" in content
 
@@ -109,7 +107,7 @@ def test_it_explains_that_an_assessment_without_a_final_rating_cannot_be_submitt
     assert "Not possible yet" in content
     assert "Submit the assessment for endorsement" in content
     assert "The risk assessment has no final rating yet." in content
-    assert _step_url(assessing, "submit_assessment") not in _step_forms(content)
+    assert _step_url(assessing, "submit_assessment") not in step_urls(content)
 
 
 def test_it_draws_the_lifecycle_with_the_current_state_highlighted(client, pm, assessing):
@@ -148,7 +146,7 @@ def test_it_shows_the_auditor_the_engagement_without_any_step_button(client, aud
 
     assert response.status_code == 200
     assert response.context["offered"] == []
-    assert _step_forms(content) == set()
+    assert step_urls(content) == set()
     assert "/steps/" not in content
     assert "No step is open to you at this stage." in content
 
@@ -161,7 +159,7 @@ def test_it_shows_the_outsider_an_engagement_shared_with_them_but_no_step_button
     response, content = _page(client, outsider, screened)
 
     assert response.status_code == 200
-    assert _step_forms(content) == set()
+    assert step_urls(content) == set()
 
 
 @pytest.mark.parametrize("state", [State.DRAFT, State.ACTIVE])

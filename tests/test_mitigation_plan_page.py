@@ -10,6 +10,7 @@ from django.urls import reverse
 from assessments.models import AssessmentStatus
 from hrddp.models import State
 from mitigation.models import MeasureStatus, MeasureTemplate, MeasureType, MitigationMeasure, MitigationPlan
+from tests.pages import step_names
 from tests.builders import add_measure, complete_assessment, new_assessment_version, record_coordination, reload
 from tests.factories import EngagementFactory
 
@@ -101,8 +102,6 @@ def _step(client, user, engagement, name):
     )
 
 
-def _step_forms(content):
-    return set(re.findall(r'<form method="post" action="[^"]*/steps/([^"/]*)/"', content))
 
 
 @pytest.fixture
@@ -310,7 +309,7 @@ def test_it_shows_the_refused_submission_on_the_plan_page(client, pm, planning, 
 
     _, content = _get(client, pm, planning)
 
-    assert _step_forms(content) == set()
+    assert step_names(content) == set()
     assert "No measure targets these risk factors" in content
 
 
@@ -319,7 +318,7 @@ def test_it_submits_the_plan_once_every_factor_is_targeted(client, pm, planning,
     measure = MitigationMeasure.objects.get()
     _post(client, pm, planning, _data(_existing(measure), _measure("Monitoring", factors=[factors[1]]), initial=1))
     _, content = _get(client, pm, planning)
-    assert _step_forms(content) == {"submit_plan"}
+    assert step_names(content) == {"submit_plan"}
 
     response = _step(client, pm, planning, "submit_plan")
 

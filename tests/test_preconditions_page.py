@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from assessments.models import PreconditionsCheck
 from hrddp.models import State
+from tests.pages import step_names
 from tests.builders import PRECONDITION_EVIDENCE, PRECONDITION_KEYS, record_preconditions, reload
 from tests.factories import EngagementFactory
 
@@ -51,8 +52,6 @@ def _record(engagement):
     return PreconditionsCheck.objects.filter(engagement=engagement).values().first()
 
 
-def _step_forms(content):
-    return set(re.findall(r'<form method="post" action="[^"]*/steps/([^"/]*)/"', content))
 
 
 @pytest.fixture
@@ -135,7 +134,7 @@ def test_it_offers_only_the_pass_once_all_four_are_met(client, pm, checking):
 
     _, content = _get(client, pm, checking)
 
-    assert _step_forms(content) == {"pass_preconditions"}
+    assert step_names(content) == {"pass_preconditions"}
 
 
 def test_it_passes_to_coordination_through_the_step_url(client, pm, checking):
@@ -162,7 +161,7 @@ def test_it_offers_only_record_as_ineligible_when_an_answer_is_not_met(client, p
 
     _, content = _get(client, pm, checking)
 
-    assert _step_forms(content) == {"fail_preconditions"}
+    assert step_names(content) == {"fail_preconditions"}
     assert "Record as ineligible" in content
     assert "Precondition not met: no weapons, ammunition or weapon-related logistics." in content
 
@@ -172,7 +171,7 @@ def test_it_offers_the_chief_of_mission_record_as_ineligible_too(client, com, ch
 
     _, content = _get(client, com, checking)
 
-    assert _step_forms(content) == {"fail_preconditions"}
+    assert step_names(content) == {"fail_preconditions"}
 
 
 def test_it_records_the_request_as_ineligible_through_the_step_url(client, pm, checking):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from assessments.models import Screening
 from assessments.services import screening_prefill
 from hrddp.models import ActivityType, RecipientCategory, State
+from tests.pages import step_names
 from tests.builders import complete_screening, describe_activities, reload
 from tests.factories import EngagementFactory, RecipientFactory
 
@@ -44,8 +45,6 @@ def _record(engagement):
     return Screening.objects.filter(engagement=engagement).values().first()
 
 
-def _step_forms(content):
-    return set(re.findall(r'<form method="post" action="[^"]*/steps/([^"/]*)/"', content))
 
 
 @pytest.fixture
@@ -175,8 +174,8 @@ def test_it_saves_a_prudential_assessment_of_exempt_support(client, pm, exempt_o
     record = Screening.objects.get(engagement=exempt_only)
     assert (record.entirely_exempt, record.prudential_assessment) == (True, True)
     _, content = _get(client, pm, exempt_only)
-    assert "conclude_applicable" in _step_forms(content)
-    assert "conclude_not_applicable" not in _step_forms(content)
+    assert "conclude_applicable" in step_names(content)
+    assert "conclude_not_applicable" not in step_names(content)
 
 
 def test_it_offers_exempt_only_support_the_not_applicable_conclusion(client, pm, exempt_only):
@@ -184,7 +183,7 @@ def test_it_offers_exempt_only_support_the_not_applicable_conclusion(client, pm,
 
     _, content = _get(client, pm, exempt_only)
 
-    assert _step_forms(content) == {"conclude_not_applicable"}
+    assert step_names(content) == {"conclude_not_applicable"}
 
 
 def test_it_shows_the_conclude_steps_and_refuses_not_applicable_for_a_mix(client, pm, office_a):
@@ -194,7 +193,7 @@ def test_it_shows_the_conclude_steps_and_refuses_not_applicable_for_a_mix(client
 
     response, content = _get(client, pm, engagement)
 
-    assert _step_forms(content) == {"conclude_applicable"}
+    assert step_names(content) == {"conclude_applicable"}
     assert "Conclude: HRDDP applies" in content
     assert "Not possible yet" in content
     assert "Conclude: HRDDP not applicable" in content
@@ -222,7 +221,7 @@ def test_it_shows_the_draft_page_read_only_with_the_start_step(client, pm, engag
     assert response.context["editable"] is False
     assert "The screening has not started." in content
     assert 'name="engages_security_force"' not in content
-    assert _step_forms(content) == {"start_screening"}
+    assert step_names(content) == {"start_screening"}
 
 
 def test_it_shows_the_screening_read_only_after_the_stage(client, pm, office_a):
