@@ -14,7 +14,6 @@ from hrddp.admin_scoping import (
     ReadOnlyInlineMixin,
     ScopedAdmin,
     ScopedChoicesMixin,
-    users_sharing_an_office,
 )
 from hrddp.models import (
     AuditEntry,
@@ -51,7 +50,7 @@ class HrddpUserAdmin(OfferedLookupsOnlyMixin, AuditedAdminMixin, UserAdmin):
     readonly_fields = ["groups", "user_permissions", "last_login", "date_joined"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(pk__in=users_sharing_an_office(request.user).values("pk"))
+        return super().get_queryset(request).filter(pk__in=access.users_sharing_an_office(request.user).values("pk"))
 
     def has_add_permission(self, request):
         return request.user.is_superuser
