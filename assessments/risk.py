@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from assessments.models import (
@@ -26,8 +26,8 @@ from assessments.models import (
     RiskFactor,
     RiskRating,
 )
-from hrddp.access import user_may
-from hrddp.models import PREPARE, Engagement, State, User
+from hrddp import access
+from hrddp.models import Engagement, State, User
 from hrddp.services import EngagementChangedMeanwhile
 
 SOURCE_FIELDS = ("citation", "is_un_source", "reliability", "element")
@@ -93,8 +93,7 @@ def assessment_save_draft(
     # Lock the engagement, as its transitions do: a save and a submission run
     # one after the other, so a submitted version is never written afterwards.
     engagement = Engagement.objects.select_for_update().get(pk=assessment.engagement_id)
-    if not user_may(by, PREPARE, engagement):
-        raise PermissionDenied("Your role does not allow this on this engagement.")
+    access.require_prepare(by, engagement)
     if expected_revision is not None and engagement.revision != expected_revision:
         raise EngagementChangedMeanwhile()
     current = RiskAssessment.objects.get(pk=assessment.pk)

@@ -2,28 +2,22 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
 
 from assessments import services
 from assessments.forms import CoordinationForm, PreconditionsForm, ScreeningForm
-from hrddp.access import get_engagement_or_404, user_may
-from hrddp.models import PREPARE, Engagement, State
+from hrddp import access
+from hrddp.models import Engagement, State
+
+_WITH_PARTS = Engagement.objects.select_related("office", "recipient__parent__parent", "project")
 
 
-def _engagement(request, pk) -> Engagement:
-    return get_engagement_or_404(
-        request.user, pk, Engagement.objects.select_related("office", "recipient__parent__parent", "project")
-    )
-
-
-def _editable(request, engagement, state) -> bool:
+def _editable(request, perms: access.EngagementAccess, state) -> bool:
     """Whether this page's form is open: the right stage, and the user prepares this engagement."""
-    editable = engagement.state == state and user_may(request.user, PREPARE, engagement)
+    editable = perms.engagement.state == state and perms.may_prepare
     if request.method == "POST" and not editable:
-        if not user_may(request.user, PREPARE, engagement):
-            raise PermissionDenied("Your role does not allow this on this engagement.")
+        perms.require_prepare()
     return editable
 
 
@@ -34,8 +28,9 @@ def _closed(request, engagement, stage_label):
 
 @login_required
 def screening(request, pk):
-    engagement = _engagement(request, pk)
-    editable = _editable(request, engagement, State.SCREENING)
+    perms = access.engagement_for_request(request, pk, queryset=_WITH_PARTS)
+    engagement = perms.engagement
+    editable = _editable(request, perms, State.SCREENING)
     if request.method == "POST" and not editable:
         return _closed(request, engagement, "screening")
     suggestion = services.screening_suggestion(engagement=engagement)
@@ -73,8 +68,9 @@ def screening(request, pk):
 
 @login_required
 def preconditions(request, pk):
-    engagement = _engagement(request, pk)
-    editable = _editable(request, engagement, State.PRECONDITIONS)
+    perms = access.engagement_for_request(request, pk, queryset=_WITH_PARTS)
+    engagement = perms.engagement
+    editable = _editable(request, perms, State.PRECONDITIONS)
     if request.method == "POST" and not editable:
         return _closed(request, engagement, "preconditions check")
     record = getattr(engagement, "preconditions", None)
@@ -101,8 +97,9 @@ def preconditions(request, pk):
 
 @login_required
 def coordination(request, pk):
-    engagement = _engagement(request, pk)
-    editable = _editable(request, engagement, State.COORDINATION)
+    perms = access.engagement_for_request(request, pk, queryset=_WITH_PARTS)
+    engagement = perms.engagement
+    editable = _editable(request, perms, State.COORDINATION)
     if request.method == "POST" and not editable:
         return _closed(request, engagement, "coordination record")
     record = getattr(engagement, "coordination", None)

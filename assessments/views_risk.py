@@ -1,7 +1,7 @@
 """Action 4 pages: writing the risk assessment, its versions, and the Chief of Mission's review.
 
 Views parse input, call a service and render. Another office's engagement is
-'not found'; writing needs the 'prepare_engagement' permission (403 without).
+'not found'; writing is the project manager's (hrddp.access.may_prepare; 403 without).
 """
 
 from __future__ import annotations
@@ -19,15 +19,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 from assessments import risk
 from assessments.forms_risk import RiskAssessmentForms
 from assessments.models import AssessmentStatus, RiskAssessment, RiskElement
-from hrddp.access import get_engagement_or_404, require_may, user_may
-from hrddp.models import DECIDE, PREPARE, Engagement, State
+from hrddp import access
+from hrddp.models import Engagement, State
 from hrddp.services import EngagementChangedMeanwhile, TransitionRefused, engagement_transition
 
 LETTER_KIND_UNLESS_AND_UNTIL = "unless_and_until"
 
 
-def _engagement(request, pk) -> Engagement:
-    return get_engagement_or_404(request.user, pk, Engagement.objects.select_related("office"))
+_WITH_OFFICE = Engagement.objects.select_related("office")
 
 
 def _versions(engagement: Engagement):
@@ -70,10 +69,11 @@ def _reading(assessment: RiskAssessment) -> dict:
     }
 
 
-def _decision_context(request, engagement: Engagement, assessment: RiskAssessment | None, latest: bool) -> dict:
+def _decision_context(perms: access.EngagementAccess, assessment: RiskAssessment | None, latest: bool) -> dict:
     """What the review box shows: the COM's steps while awaiting endorsement, the P¶16 letter after a decline."""
-    may_decide = user_may(request.user, DECIDE, engagement)
-    may_act = may_decide or user_may(request.user, PREPARE, engagement)
+    engagement = perms.engagement
+    may_decide = perms.may_decide
+    may_act = may_decide or perms.may_prepare
     declined = (
         latest and assessment is not None and engagement.state == State.DECLINED
         and assessment.status == AssessmentStatus.DECLINED
@@ -89,7 +89,8 @@ def _decision_context(request, engagement: Engagement, assessment: RiskAssessmen
     }
 
 
-def _edit_page(request, engagement, assessment, *, forms=None, editable=False, status=200, **extra):
+def _edit_page(request, perms: access.EngagementAccess, assessment, *, forms=None, editable=False, status=200, **extra):
+    engagement = perms.engagement
     context = {
         "engagement": engagement,
         "assessment": assessment,
@@ -99,7 +100,7 @@ def _edit_page(request, engagement, assessment, *, forms=None, editable=False, s
         "errors": [],
         "problems": [],
         "refusals": [],
-        **_decision_context(request, engagement, assessment, latest=True),
+        **_decision_context(perms, assessment, latest=True),
         **extra,
     }
     if assessment is not None:
@@ -112,40 +113,41 @@ def _edit_page(request, engagement, assessment, *, forms=None, editable=False, s
 @require_http_methods(["GET", "HEAD", "POST"])
 def assessment_edit(request, pk):
     """The latest version: a form while it is a draft being written, read-only otherwise."""
-    engagement = _engagement(request, pk)
+    perms = access.engagement_for_request(request, pk, queryset=_WITH_OFFICE)
+    engagement = perms.engagement
     if request.method == "POST":
-        require_may(request.user, PREPARE, engagement)
+        perms.require_prepare()
     assessment = _latest(engagement)
     refusal = (
         "No risk assessment has been started: it opens when the coordination step (Action 3) is complete."
         if assessment is None
         else risk.assessment_editable_refusal(assessment=assessment, engagement=engagement, latest_version=assessment.version)
     )
-    editable = not refusal and user_may(request.user, PREPARE, engagement)
+    editable = not refusal and perms.may_prepare
     if request.method != "POST":
         forms = RiskAssessmentForms(assessment=assessment) if editable else None
-        return _edit_page(request, engagement, assessment, forms=forms, editable=editable)
+        return _edit_page(request, perms, assessment, forms=forms, editable=editable)
 
     if assessment is None:
-        return _edit_page(request, engagement, None, problems=[refusal], status=409)
+        return _edit_page(request, perms, None, problems=[refusal], status=409)
     submitting = request.POST.get("action") == "submit"
     forms = RiskAssessmentForms(request.POST, assessment=assessment, submitting=submitting)
     posted_revision = _posted_revision(request)
     if refusal:
         # Kept on the page, without buttons, so that nothing typed is lost.
-        return _edit_page(request, engagement, assessment, forms=forms, problems=[refusal], status=409, unsaved=True)
+        return _edit_page(request, perms, assessment, forms=forms, problems=[refusal], status=409, unsaved=True)
     if not forms.is_valid():
         return _edit_page(
-            request, engagement, assessment, forms=forms, editable=True, errors=forms.error_items(),
+            request, perms, assessment, forms=forms, editable=True, errors=forms.error_items(),
             revision=posted_revision, status=400,
         )
     try:
         risk.assessment_save_draft(assessment=assessment, **forms.draft(), by=request.user, expected_revision=posted_revision)
     except (EngagementChangedMeanwhile, risk.AssessmentNotEditable) as exc:
-        return _edit_page(request, engagement, assessment, forms=forms, problems=[exc.message], status=409, unsaved=True)
+        return _edit_page(request, perms, assessment, forms=forms, problems=[exc.message], status=409, unsaved=True)
     except ValidationError as exc:
         return _edit_page(
-            request, engagement, assessment, forms=forms, editable=True, problems=exc.messages,
+            request, perms, assessment, forms=forms, editable=True, problems=exc.messages,
             revision=posted_revision, status=400,
         )
     if not submitting:
@@ -162,7 +164,7 @@ def assessment_edit(request, pk):
         fresh = RiskAssessmentForms(assessment=saved)
         fresh.final.initial["submit_note"] = forms.submit_note
         return _edit_page(
-            request, engagement, saved, forms=fresh, editable=True, refusals=exc.reasons, revision=posted_revision,
+            request, perms, saved, forms=fresh, editable=True, refusals=exc.reasons, revision=posted_revision,
             status=400,
         )
     except EngagementChangedMeanwhile as exc:
@@ -176,7 +178,7 @@ def assessment_edit(request, pk):
 @require_safe
 def assessment_versions(request, pk):
     """Every version of the risk assessment, latest first."""
-    engagement = _engagement(request, pk)
+    engagement = access.engagement_for_request(request, pk, queryset=_WITH_OFFICE).engagement
     return render(
         request, "assessments/risk_versions.html",
         {"engagement": engagement, "versions": list(_versions(engagement))},
@@ -187,7 +189,8 @@ def assessment_versions(request, pk):
 @require_safe
 def assessment_version(request, pk, version):
     """One version, read-only: exactly what was submitted, endorsed or declined; the review steps while awaited."""
-    engagement = _engagement(request, pk)
+    perms = access.engagement_for_request(request, pk, queryset=_WITH_OFFICE)
+    engagement = perms.engagement
     versions = list(engagement.assessments.order_by("version").values_list("version", "created_at"))
     numbers = [number for number, _ in versions]
     if version not in numbers:
@@ -200,7 +203,7 @@ def assessment_version(request, pk, version):
         entries = entries.filter(at__lt=after[0])
     editable = latest and not risk.assessment_editable_refusal(
         assessment=assessment, engagement=engagement, latest_version=version
-    ) and user_may(request.user, PREPARE, engagement)
+    ) and perms.may_prepare
     return render(
         request, "assessments/risk_version.html",
         {
@@ -211,6 +214,6 @@ def assessment_version(request, pk, version):
             "editable": editable,
             "trail": entries.select_related("actor").order_by("at", "pk"),
             "reading": _reading(assessment),
-            **_decision_context(request, engagement, assessment, latest),
+            **_decision_context(perms, assessment, latest),
         },
     )

@@ -1,18 +1,51 @@
-"""Who may see and do what: the one place every view, list and admin asks.
+"""Who may see and do what: the one place every view, service, list, export, import and admin asks.
 
 A user sees the engagements of the offices where they hold a role; HQ and
 auditors see every office; a per-engagement grant (django-guardian) adds
 single engagements, e.g. for a delegate or a co-managing project manager.
+Victims', witnesses' and sources' details of incidents are read only with an
+engagement's confidential-access grant, which no role carries.
+
+The permission codenames are named here and nowhere else in the code (roles.py
+and the models' Meta declare them); everything else asks an intention-revealing
+function: `may_prepare(user, engagement)`, `may_see_confidential(...)`, ... A
+view of one engagement starts with `engagement_for_request`, which returns the
+engagement (404 for outsiders) with the user's permissions on it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from guardian.shortcuts import get_objects_for_user
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
-from hrddp.models import GLOBAL_ROLES, Engagement, Membership, Office
+from hrddp.models import GLOBAL_ROLES, Engagement, EngagementUserObjectPermission, Membership, Office, Recipient, Role, User
 from hrddp.roles import role_may
+
+# --- The permissions, by codename ------------------------------------------------------------------
+
+# What a transition or a write asks for on one engagement; roles carry them in their offices (hrddp.roles).
+PREPARE = "prepare_engagement"
+DECIDE = "decide_engagement"
+# Granted per engagement only: who may read victims', witnesses' and sources' details.
+CONFIDENTIAL = "view_confidential"
+# Held through a role, not per engagement: taking lists out as files, and bringing records in.
+EXPORT = "export_lists"
+IMPORT = "import_records"
+# The per-engagement grant that lets someone outside the office see one engagement.
+VIEW = "view_engagement"
+
+
+def _perm(codename: str) -> str:
+    return f"hrddp.{codename}"
+
+
+def _active(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
 def memberships_of(user) -> list[tuple[str, int | None]]:
@@ -48,12 +81,12 @@ def countries_of(offices: QuerySet[Office]) -> list[str]:
 
 
 def visible_engagements(user) -> QuerySet[Engagement]:
-    if not (getattr(user, "is_authenticated", False) and user.is_active):
+    if not _active(user):
         return Engagement.objects.none()
     if sees_every_office(user):
         return Engagement.objects.all()
     granted = get_objects_for_user(
-        user, "hrddp.view_engagement", klass=Engagement, with_superuser=False, accept_global_perms=False
+        user, _perm(VIEW), klass=Engagement, with_superuser=False, accept_global_perms=False
     )
     return Engagement.objects.filter(Q(office_id__in=office_ids_of(user)) | Q(pk__in=granted.values("pk")))
 
@@ -68,50 +101,295 @@ def get_engagement_or_404(user, pk, queryset=None) -> Engagement:
 
 
 def user_may(user, codename: str, engagement: Engagement) -> bool:
-    """Whether the user holds an engagement permission ('prepare_engagement', 'decide_engagement')
-    for this engagement: through a role in its office, or a grant on it."""
-    if not (getattr(user, "is_authenticated", False) and user.is_active):
+    """Whether the user holds an engagement permission (PREPARE, DECIDE) for this engagement:
+    through a role in its office, or a grant on it."""
+    if not _active(user):
         return False
     for role, office_id in memberships_of(user):
         if office_id == engagement.office_id and role_may(role, codename):
             return True
     # Object grants (django-guardian); superusers pass here as well.
-    return user.has_perm(f"hrddp.{codename}", engagement)
+    return user.has_perm(_perm(codename), engagement)
 
 
 def require_may(user, codename: str, engagement: Engagement) -> None:
-    """403 unless the user may prepare ('prepare_engagement') or decide ('decide_engagement') on it."""
-    from django.core.exceptions import PermissionDenied
-
+    """403 unless the user holds this engagement permission (PREPARE or DECIDE) on it."""
     if not user_may(user, codename, engagement):
         raise PermissionDenied("Your role does not allow this on this engagement.")
 
 
+# --- Preparing and deciding on one engagement --------------------------------------------------------
+
+
+def may_prepare(user, engagement: Engagement) -> bool:
+    """The project manager's part: fill in the Actions, log incidents, enter indicators, draft letters."""
+    return user_may(user, PREPARE, engagement)
+
+
+def may_decide(user, engagement: Engagement) -> bool:
+    """The Chief of Mission's part: endorse, approve, intercede, suspend, issue letters, grant access."""
+    return user_may(user, DECIDE, engagement)
+
+
+def may_prepare_or_decide(user, engagement: Engagement) -> bool:
+    return may_prepare(user, engagement) or may_decide(user, engagement)
+
+
+def require_prepare(user, engagement: Engagement, message: str = "Your role does not allow this on this engagement."):
+    if not may_prepare(user, engagement):
+        raise PermissionDenied(message)
+
+
+def require_decide(user, engagement: Engagement, message: str = "Your role does not allow this on this engagement."):
+    if not may_decide(user, engagement):
+        raise PermissionDenied(message)
+
+
+def may_open_request(user) -> bool:
+    """Whether the lists offer the user to open a request for support: a project manager
+    (the request itself is opened in one of their offices, project_manager_office_ids)."""
+    return any(role == Role.PROJECT_MANAGER for role, _ in memberships_of(user))
+
+
+def project_manager_office_ids(user) -> set[int]:
+    """The offices where the user is a project manager: where they open requests and import for."""
+    return {office_id for role, office_id in memberships_of(user) if role == Role.PROJECT_MANAGER and office_id}
+
+
+# --- Letters ------------------------------------------------------------------------------------------
+# The project manager drafts; only a Chief of Mission of the office issues (and signs); either records dispatch.
+
+
+def may_draft_letter(user, engagement: Engagement) -> bool:
+    return may_prepare(user, engagement)
+
+
+def may_issue_letter(user, engagement: Engagement) -> bool:
+    return may_decide(user, engagement)
+
+
+def may_record_letter_dispatch(user, engagement: Engagement) -> bool:
+    return may_prepare_or_decide(user, engagement)
+
+
+# --- Confidential details of incidents ---------------------------------------------------------------
+
+
+def may_see_confidential(user, engagement: Engagement) -> bool:
+    """Whether the user was granted this engagement's confidential access (superusers pass). No role grants it."""
+    if not _active(user):
+        return False
+    return user.has_perm(_perm(CONFIDENTIAL), engagement)
+
+
+def may_grant_confidential(user, engagement: Engagement) -> bool:
+    """Confidential access is the Chief of Mission's to grant and withdraw."""
+    return may_decide(user, engagement)
+
+
+def confidential_engagement_ids(user) -> set[int]:
+    """The engagements whose confidential incident details the user was granted (one query)."""
+    granted = get_objects_for_user(
+        user, _perm(CONFIDENTIAL), klass=Engagement, with_superuser=True, accept_global_perms=False
+    )
+    return set(granted.values_list("pk", flat=True))
+
+
+def _confidential_grants(engagement: Engagement):
+    return EngagementUserObjectPermission.objects.filter(
+        content_object=engagement, permission__codename=CONFIDENTIAL, permission__content_type__app_label="hrddp"
+    )
+
+
+def confidential_access_holders(engagement: Engagement) -> list[User]:
+    """The users granted this engagement's confidential access by name (group grants and superusers aside)."""
+    grants = _confidential_grants(engagement).select_related("user").order_by(
+        "user__last_name", "user__first_name", "user__username"
+    )
+    return [grant.user for grant in grants]
+
+
+def confidential_access_candidates(engagement: Engagement) -> QuerySet[User]:
+    """The active members of the engagement's office: those the Chief of Mission may grant access to."""
+    return (
+        User.objects.filter(memberships__office_id=engagement.office_id, is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def holds_confidential_grant(engagement: Engagement, user: User) -> bool:
+    return _confidential_grants(engagement).filter(user=user).exists()
+
+
+def confidential_grant_add(engagement: Engagement, user: User) -> None:
+    """Store the grant; called only by the service that checks, locks and audits it
+    (monitoring.incidents.confidential_access_grant)."""
+    assign_perm(_perm(CONFIDENTIAL), user, engagement)
+
+
+def confidential_grant_remove(engagement: Engagement, user: User) -> None:
+    """Withdraw the grant; called only by monitoring.incidents.confidential_access_revoke."""
+    remove_perm(_perm(CONFIDENTIAL), user, engagement)
+
+
+# --- Roles' own permissions: exports and imports ------------------------------------------------------
+
+
 def _role_carries(user, codename: str) -> bool:
-    if not (getattr(user, "is_authenticated", False) and user.is_active):
+    if not _active(user):
         return False
     return user.is_superuser or any(role_may(role, codename) for role, _ in memberships_of(user))
 
 
 def may_export(user) -> bool:
     """Whether the user may take the lists they see out as CSV or XLSX (a role permission)."""
-    return _role_carries(user, "export_lists")
+    return _role_carries(user, EXPORT)
 
 
 def may_import(user) -> bool:
     """Whether the user may bring records in from CSV or XLSX (project managers)."""
-    return _role_carries(user, "import_records")
+    return _role_carries(user, IMPORT)
 
 
 def require_export(user) -> None:
-    from django.core.exceptions import PermissionDenied
-
     if not may_export(user):
         raise PermissionDenied("Your role does not allow exporting lists.")
 
 
 def require_import(user) -> None:
-    from django.core.exceptions import PermissionDenied
-
     if not may_import(user):
         raise PermissionDenied("Your role does not allow importing records.")
+
+
+# --- Recipients, users and records scoped by a path -------------------------------------------------
+
+
+def visible_recipients(user, queryset: QuerySet[Recipient] | None = None) -> QuerySet[Recipient]:
+    """The recipients of the countries where the user's offices work (HQ and auditors: every one)."""
+    recipients = queryset if queryset is not None else Recipient.objects.all()
+    if sees_every_office(user):
+        return recipients
+    return recipients.filter(country__in=visible_offices(user).values("country"))
+
+
+def get_recipient_or_404(user, pk, queryset: QuerySet[Recipient] | None = None) -> Recipient:
+    """A recipient the user may see; any other is 'not found'."""
+    recipient = visible_recipients(user, queryset).filter(pk=pk).first()
+    if recipient is None:
+        raise Http404("No such recipient.")
+    return recipient
+
+
+def users_sharing_an_office(user) -> QuerySet[User]:
+    """The people the user may see: those holding a role in one of the user's offices (HQ and auditors: all)."""
+    if sees_every_office(user):
+        return User.objects.all()
+    return User.objects.filter(memberships__office__in=office_ids_of(user)).distinct()
+
+
+def scoped_by_engagement(queryset: QuerySet, user, path: str) -> QuerySet:
+    """The records of `queryset` whose engagement (at `path`, "" for engagements themselves) the user sees."""
+    # HQ and auditors see every engagement: no filter at all lets the database read rows in index order.
+    if sees_every_office(user):
+        return queryset
+    lookup = f"{path}__in" if path else "pk__in"
+    return queryset.filter(**{lookup: visible_engagements(user).values("pk")})
+
+
+def scoped_by_office(queryset: QuerySet, user, path: str) -> QuerySet:
+    """The records of `queryset` whose office (at `path`) the user sees."""
+    if sees_every_office(user):
+        return queryset
+    return queryset.filter(**{f"{path}__in": visible_offices(user)})
+
+
+def scoped_by_country(queryset: QuerySet, user, path: str) -> QuerySet:
+    """The records of `queryset` whose country (at `path`) is one of the user's offices' countries."""
+    if sees_every_office(user):
+        return queryset
+    return queryset.filter(**{f"{path}__in": visible_offices(user).values("country")})
+
+
+def may_change_office_record(user, office_id) -> bool:
+    """Seeing a record of an office (e.g. through a read grant) is not owning it: a member of the office is."""
+    return office_id in office_ids_of(user)
+
+
+def may_change_country_record(user, country: str) -> bool:
+    return Office.objects.filter(pk__in=office_ids_of(user), country=country).exists()
+
+
+# --- One engagement in a view --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EngagementAccess:
+    """An engagement the user may see, with what the user may do on it.
+
+    Each answer is worked out when first asked and kept (a grant is a query), so a page asks
+    as often as it likes for the price of asking once."""
+
+    engagement: Engagement
+    user: User
+
+    @cached_property
+    def may_prepare(self) -> bool:
+        return may_prepare(self.user, self.engagement)
+
+    @cached_property
+    def may_decide(self) -> bool:
+        return may_decide(self.user, self.engagement)
+
+    @property
+    def may_prepare_or_decide(self) -> bool:
+        return self.may_prepare or self.may_decide
+
+    @cached_property
+    def may_see_confidential(self) -> bool:
+        return may_see_confidential(self.user, self.engagement)
+
+    # The same answers in the words of the pages that ask them.
+    @property
+    def may_draft_letter(self) -> bool:
+        return self.may_prepare
+
+    @property
+    def may_issue_letter(self) -> bool:
+        return self.may_decide
+
+    @property
+    def may_record_letter_dispatch(self) -> bool:
+        return self.may_prepare_or_decide
+
+    def require_prepare(self, message: str = "Your role does not allow this on this engagement.") -> None:
+        if not self.may_prepare:
+            raise PermissionDenied(message)
+
+    def require_decide(self, message: str = "Your role does not allow this on this engagement.") -> None:
+        if not self.may_decide:
+            raise PermissionDenied(message)
+
+    def require_prepare_or_decide(self, message: str = "Your role does not allow this on this engagement.") -> None:
+        if not self.may_prepare_or_decide:
+            raise PermissionDenied(message)
+
+
+def engagement_for_request(request, pk, *, queryset: QuerySet[Engagement] | None = None) -> EngagementAccess:
+    """The engagement `pk` of a view, with the requesting user's permissions on it; 404 for an outsider.
+
+    `queryset` carries the page's own select_related."""
+    return EngagementAccess(engagement=get_engagement_or_404(request.user, pk, queryset), user=request.user)
+
+
+# --- HQ's stored portfolio reports ---------------------------------------------------------------------
+
+
+def may_read_portfolio_reports(user) -> bool:
+    """The quarterly portfolio reports cover every office: for HQ and auditors."""
+    return sees_every_office(user)
+
+
+def require_portfolio_reports(user) -> None:
+    if not may_read_portfolio_reports(user):
+        raise PermissionDenied("The portfolio reports are for HQ and auditors.")

@@ -15,7 +15,6 @@ from hrddp.admin_scoping import (
     ReadOnlyInlineMixin,
     ScopedAdmin,
     ScopedChoicesMixin,
-    users_sharing_an_office,
 )
 from hrddp.models import (
     AuditEntry,
@@ -52,7 +51,7 @@ class HrddpUserAdmin(SuperuserWritesMixin, OfferedLookupsOnlyMixin, AuditedAdmin
     readonly_fields = ["groups", "user_permissions", "last_login", "date_joined"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(pk__in=users_sharing_an_office(request.user).values("pk"))
+        return super().get_queryset(request).filter(pk__in=access.users_sharing_an_office(request.user).values("pk"))
 
 
     def user_change_password(self, request, id, form_url=""):

@@ -34,19 +34,13 @@ from django.db import models, router, transaction
 from django.http import Http404
 
 from hrddp import access
-from hrddp.models import DECIDE, PREPARE, AuditEntry, Office, User
-
-
-def users_sharing_an_office(user):
-    if access.sees_every_office(user):
-        return User.objects.all()
-    return User.objects.filter(memberships__office__in=access.office_ids_of(user)).distinct()
+from hrddp.models import AuditEntry, User
 
 
 def scoped_choices(admin_site, request, model):
     """The records of a model that the user could open in the admin (None: no scoping)."""
     if model is User:
-        return users_sharing_an_office(request.user)
+        return access.users_sharing_an_office(request.user)
     related_admin = admin_site._registry.get(model)
     if isinstance(related_admin, ScopedAdmin):
         return related_admin.get_queryset(request)
@@ -291,17 +285,14 @@ class ScopedAdmin(OfferedLookupsOnlyMixin, AuditedAdminMixin, ScopedChoicesMixin
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         user = request.user
-        if access.sees_every_office(user):
-            return qs
+        # The scope is access's to say; the path says where this model reaches its engagement, office or country.
         if self.engagement_path is not None:
-            lookup = f"{self.engagement_path}__in" if self.engagement_path else "pk__in"
-            return qs.filter(**{lookup: access.visible_engagements(user).values("pk")})
-        offices = access.visible_offices(user)
+            return access.scoped_by_engagement(qs, user, self.engagement_path)
         if self.office_path is not None:
-            return qs.filter(**{f"{self.office_path}__in": offices})
+            return access.scoped_by_office(qs, user, self.office_path)
         if self.country_path is not None:
-            return qs.filter(**{f"{self.country_path}__in": offices.values("country")})
-        return qs.none()
+            return access.scoped_by_country(qs, user, self.country_path)
+        return qs if access.sees_every_office(user) else qs.none()
 
     def get_object(self, request, object_id, from_field=None):
         # Outside the user's scope, a record does not exist (404), as everywhere else.
@@ -317,14 +308,14 @@ class ScopedAdmin(OfferedLookupsOnlyMixin, AuditedAdminMixin, ScopedChoicesMixin
             return True
         if self.engagement_path is not None:
             engagement = attrgetter(self.engagement_path.replace("__", "."))(obj) if self.engagement_path else obj
-            return access.user_may(user, PREPARE, engagement) or access.user_may(user, DECIDE, engagement)
+            return access.may_prepare_or_decide(user, engagement)
         if self.office_path is not None:
             office_id = attrgetter(self.office_path.replace("__", "."))(obj)
             office_id = getattr(office_id, "pk", office_id)
-            return office_id in access.office_ids_of(user)
+            return access.may_change_office_record(user, office_id)
         if self.country_path is not None:
             country = attrgetter(self.country_path.replace("__", "."))(obj)
-            return Office.objects.filter(pk__in=access.office_ids_of(user), country=country).exists()
+            return access.may_change_country_record(user, country)
         return False
 
     # What a record must stay within after a change, in the words of a refusal.

@@ -13,21 +13,17 @@ from hrddp import access, lifecycle
 from hrddp.http import safe_next
 from hrddp.diagram import lifecycle_layout
 from hrddp.forms import ActivityFormSet, EngagementOpenForm, TransitionForm
-from hrddp.models import GovernmentFocalPoint, Engagement, Project, Recipient, Role
+from hrddp.models import GovernmentFocalPoint, Engagement, Project, Recipient
 from hrddp import services
 from hrddp.services import EngagementChangedMeanwhile, TransitionRefused
 
 PAGE_SIZE = 50
 
 
-def _engagement(request, pk) -> Engagement:
-    return access.get_engagement_or_404(
-        request.user,
-        pk,
-        Engagement.objects.select_related(
-            "office", "project", "recipient__parent__parent", "focal_point", "created_by"
-        ),
-    )
+# What an engagement page shows of it, read with it.
+_WITH_PARTS = Engagement.objects.select_related(
+    "office", "project", "recipient__parent__parent", "focal_point", "created_by"
+)
 
 
 def _history(engagement):
@@ -56,19 +52,19 @@ def _detail_context(request, engagement, **extra):
 
 @login_required
 def engagement_detail(request, pk):
-    engagement = _engagement(request, pk)
+    engagement = access.engagement_for_request(request, pk, queryset=_WITH_PARTS).engagement
     return render(request, "hrddp/engagement_detail.html", _detail_context(request, engagement))
 
 
 @login_required
 def engagement_history(request, pk):
-    engagement = _engagement(request, pk)
+    engagement = access.engagement_for_request(request, pk, queryset=_WITH_PARTS).engagement
     return render(request, "hrddp/engagement_history.html", {"engagement": engagement, "history": _history(engagement)})
 
 
 @login_required
 def engagement_transition(request, pk, name):
-    engagement = _engagement(request, pk)
+    engagement = access.engagement_for_request(request, pk, queryset=_WITH_PARTS).engagement
     info = lifecycle.transition_info(name)
     if info is None:
         raise Http404("No such step.")
@@ -121,7 +117,7 @@ def logout_everywhere(request):
 @login_required
 def engagement_open(request):
     """A project manager opens a new request for support."""
-    office_ids = {o for role, o in access.memberships_of(request.user) if role == Role.PROJECT_MANAGER and o}
+    office_ids = access.project_manager_office_ids(request.user)
     if not office_ids:
         raise PermissionDenied("Only a project manager of an office opens a request.")
     projects = Project.objects.filter(office_id__in=office_ids).select_related("office")

@@ -2,7 +2,6 @@
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -10,23 +9,12 @@ from hrddp import access
 from hrddp.models import CommandPeriod, Recipient
 
 
-def _recipient_or_404(user, pk) -> Recipient:
-    """A recipient of a country where the user's offices work (HQ and auditors: any); any other is 'not found'."""
-    recipients = Recipient.objects.select_related("parent__parent")
-    if not access.sees_every_office(user):
-        recipients = recipients.filter(country__in=access.visible_offices(user).values("country"))
-    recipient = recipients.filter(pk=pk).first()
-    if recipient is None:
-        raise Http404("No such recipient.")
-    return recipient
-
-
 @login_required
 @require_GET
 def recipient_detail(request, pk):
     from interventions.models import Exclusion
 
-    recipient = _recipient_or_404(request.user, pk)
+    recipient = access.get_recipient_or_404(request.user, pk, Recipient.objects.select_related("parent__parent"))
     lineage = recipient.lineage()
     above = [r.pk for r in lineage]
     periods = (

@@ -19,7 +19,6 @@ from import_export.results import RowResult
 
 from hrddp import access
 from hrddp.models import (
-    PREPARE,
     CommandPeriod,
     Engagement,
     Office,
@@ -27,7 +26,6 @@ from hrddp.models import (
     Recipient,
     RecipientCategory,
     RecipientLevel,
-    Role,
     State,
     User,
 )
@@ -209,7 +207,7 @@ def import_countries(user: User) -> dict[str, str]:
     if user.is_superuser:
         countries = Office.objects.values_list("country", flat=True)
     else:
-        offices = [office for role, office in access.memberships_of(user) if role == Role.PROJECT_MANAGER and office]
+        offices = access.project_manager_office_ids(user)
         countries = Office.objects.filter(pk__in=offices).values_list("country", flat=True) if offices else []
     return {folded(country): country for country in countries}
 
@@ -438,7 +436,7 @@ class IncidentsImporter(Importer):
                 "office", "recipient__parent__parent"
             )
             for engagement in found:
-                if access.user_may(self.user, PREPARE, engagement):
+                if access.may_prepare(self.user, engagement):
                     self.engagements[engagement.reference.upper()] = engagement
 
     def engagement_for(self, reference: str) -> Engagement | None:

@@ -12,8 +12,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from hrddp.access import user_may
-from hrddp.models import DECIDE, PREPARE, State, User
+from hrddp import access
+from hrddp.models import State, User
 from hrddp.services import audit_record
 from interventions.models import InterventionCase
 from mitigation.models import MeasureNature, MeasureStatus, MeasureType, MitigationMeasure, MitigationPlan
@@ -25,8 +25,7 @@ def _require_open(case: InterventionCase) -> None:
 
 
 def _require_decider(user: User, case: InterventionCase, what: str) -> None:
-    if not user_may(user, DECIDE, case.engagement):
-        raise PermissionDenied(f"Only the Chief of Mission {what}.")
+    access.require_decide(user, case.engagement, f"Only the Chief of Mission {what}.")
 
 
 def _require_intercession(case: InterventionCase, what: str) -> None:
@@ -42,7 +41,7 @@ def _locked(case: InterventionCase) -> InterventionCase:
 def case_update_report(*, case: InterventionCase, by: User, report: str, incident_ids: list[int]) -> InterventionCase:
     """The report to the Chief of Mission and the incidents it covers (PM or COM, while the case is open)."""
     engagement = case.engagement
-    if not (user_may(by, PREPARE, engagement) or user_may(by, DECIDE, engagement)):
+    if not access.may_prepare_or_decide(by, engagement):
         raise PermissionDenied("Only the project manager or the Chief of Mission writes the report.")
     case = _locked(case)
     _require_open(case)

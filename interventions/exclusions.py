@@ -8,7 +8,7 @@ an excluded unit.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -17,12 +17,8 @@ from hrddp import access
 from hrddp.models import Engagement, PersonOfInterest, Recipient, User
 from interventions.models import Exclusion, InterventionCase
 
-DECIDE = "decide_engagement"
-
-
 def _require_com(by: User, engagement: Engagement) -> None:
-    if not access.user_may(by, DECIDE, engagement):
-        raise PermissionDenied("Only the Chief of Mission records or lifts an exclusion.")
+    access.require_decide(by, engagement, "Only the Chief of Mission records or lifts an exclusion.")
 
 
 def _force_of(recipient: Recipient) -> Recipient:

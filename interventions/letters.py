@@ -1,7 +1,7 @@
 """Letters to recipient authorities (domain.md section 5): draft, render, issue, dispatch.
 
-The project manager drafts a letter ('prepare_engagement'); only the Chief of
-Mission who signs it issues it ('decide_engagement'). Issuing renders the PDF
+The project manager drafts a letter (hrddp.access.may_draft_letter); only the Chief of
+Mission who signs it issues it (hrddp.access.may_issue_letter). Issuing renders the PDF
 once, stores it with the SHA-256 of its exact bytes and writes the audit entry,
 all in one transaction; from then on the letter never changes (Letter.save()
 refuses it) but for its dispatch, recorded once. A mistake is put right by a
@@ -27,8 +27,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.dateformat import format as format_date
 
-from hrddp.access import user_may
-from hrddp.models import DECIDE, PREPARE, Engagement, Role, User
+from hrddp import access
+from hrddp.models import Engagement, Role, User
 from hrddp.services import audit_record
 from interventions.models import InterventionProcedure, Letter, LetterKind, LetterSequence
 
@@ -100,18 +100,6 @@ def chiefs_of_mission(engagement: Engagement):
     ).distinct()
 
 
-def may_draft(user, engagement: Engagement) -> bool:
-    return user_may(user, PREPARE, engagement)
-
-
-def may_issue(user, engagement: Engagement) -> bool:
-    return user_may(user, DECIDE, engagement)
-
-
-def may_record_dispatch(user, engagement: Engagement) -> bool:
-    return user_may(user, PREPARE, engagement) or user_may(user, DECIDE, engagement)
-
-
 def standard_subject(kind: str, language: str) -> str:
     return STANDARD_SUBJECTS.get(language, STANDARD_SUBJECTS["en"]).get(kind, "")
 
@@ -152,7 +140,7 @@ def _validate_draft(letter: Letter) -> None:
         errors.setdefault("subject", []).append("Give the letter a subject.")
     if letter.kind in BODY_REQUIRED and not letter.body.strip():
         errors.setdefault("body", []).append(BODY_REQUIRED[letter.kind])
-    if letter.signatory_id is None or not may_issue(letter.signatory, letter.engagement):
+    if letter.signatory_id is None or not access.may_issue_letter(letter.signatory, letter.engagement):
         errors.setdefault("signatory", []).append("The letter is signed by a Chief of Mission of the office.")
     if errors:
         raise ValidationError(errors)
@@ -163,7 +151,7 @@ def letter_draft(
     by: User, corrects: Letter | None = None,
 ) -> Letter:
     """A new draft with its own reference. A correction names the issued letter of this engagement it replaces."""
-    if not may_draft(by, engagement):
+    if not access.may_draft_letter(by, engagement):
         raise PermissionDenied("Only the project manager drafts letters.")
     if corrects is not None:
         if corrects.engagement_id != engagement.pk:
@@ -195,7 +183,7 @@ def letter_update_draft(
     *, letter: Letter, language: str, addressee: str, signatory: User, subject: str, body: str, by: User
 ) -> Letter:
     """Change a draft before it is issued (its kind, reference and what it corrects stay)."""
-    if not may_draft(by, letter.engagement):
+    if not access.may_draft_letter(by, letter.engagement):
         raise PermissionDenied("Only the project manager edits draft letters.")
     with transaction.atomic():
         current = Letter.objects.select_for_update().get(pk=letter.pk)
@@ -385,7 +373,7 @@ def letter_issue(*, letter: Letter, by: User) -> Letter:
                 .select_related("engagement__office", "engagement__project", "engagement__recipient", "signatory")
                 .get(pk=letter.pk)
             )
-            if not may_issue(by, current.engagement):
+            if not access.may_issue_letter(by, current.engagement):
                 raise PermissionDenied("Only the Chief of Mission issues letters.")
             if current.is_issued:
                 raise LetterAlreadyIssued(
@@ -428,7 +416,7 @@ def letter_record_dispatch(*, letter: Letter, dispatched_on: date, channel: str,
     channel = (channel or "").strip()
     with transaction.atomic():
         current = Letter.objects.select_for_update().select_related("engagement").get(pk=letter.pk)
-        if not may_record_dispatch(by, current.engagement):
+        if not access.may_record_letter_dispatch(by, current.engagement):
             raise PermissionDenied("Only the office's project manager or Chief of Mission records a dispatch.")
         if not current.is_issued:
             raise LetterRefused(f"Letter {current.reference} has not been issued: there is nothing to dispatch yet.")

@@ -6,32 +6,29 @@ found' (404); an action the user's role does not allow is 'forbidden' (403).
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hrddp import access
-from hrddp.models import DECIDE, PREPARE, Engagement, State
+from hrddp.models import Engagement, State
 from interventions import letters
 from interventions.forms import DispatchForm, LetterForm
 from interventions.models import Letter, LetterKind
 
 
-def _engagement(request, pk) -> Engagement:
-    return access.get_engagement_or_404(
-        request.user, pk, Engagement.objects.select_related("office", "project", "recipient", "focal_point")
-    )
+_WITH_PARTS = Engagement.objects.select_related("office", "project", "recipient", "focal_point")
 
 
-def _letter(request, pk, letter_pk) -> tuple[Engagement, Letter]:
-    engagement = _engagement(request, pk)
+def _letter(request, pk, letter_pk) -> tuple[access.EngagementAccess, Letter]:
+    perms = access.engagement_for_request(request, pk, queryset=_WITH_PARTS)
     letter = get_object_or_404(
         Letter.objects.select_related("signatory", "issued_by", "created_by", "corrects"),
-        pk=letter_pk, engagement=engagement,
+        pk=letter_pk, engagement=perms.engagement,
     )
-    letter.engagement = engagement
-    return engagement, letter
+    letter.engagement = perms.engagement
+    return perms, letter
 
 
 def _suggested_kind(engagement: Engagement) -> str:
@@ -59,18 +56,17 @@ def _pdf_response(content: bytes, filename: str, *, attachment: bool) -> HttpRes
     return response
 
 
-def _detail(request, engagement, letter, *, status=200, refusals=(), dispatch_form=None):
-    user = request.user
+def _detail(request, perms: access.EngagementAccess, letter, *, status=200, refusals=(), dispatch_form=None):
     return render(
         request, "interventions/letter_detail.html",
         {
-            "engagement": engagement,
+            "engagement": perms.engagement,
             "letter": letter,
             "corrections": letter.corrections.order_by("pk"),
-            "may_draft": letters.may_draft(user, engagement),
-            "may_decide": letters.may_issue(user, engagement),
-            "is_signatory": letter.signatory_id == user.pk,
-            "may_dispatch": letters.may_record_dispatch(user, engagement),
+            "may_draft": perms.may_draft_letter,
+            "may_decide": perms.may_issue_letter,
+            "is_signatory": letter.signatory_id == request.user.pk,
+            "may_dispatch": perms.may_record_letter_dispatch,
             "dispatch_form": dispatch_form or DispatchForm(),
             "refusals": list(refusals),
         },
@@ -93,12 +89,13 @@ def _form_page(request, engagement, form, *, title, letter=None, corrects=None, 
 @login_required
 @require_GET
 def letter_list(request, pk):
-    engagement = _engagement(request, pk)
+    perms = access.engagement_for_request(request, pk, queryset=_WITH_PARTS)
+    engagement = perms.engagement
     items = engagement.letters.select_related("signatory", "issued_by", "corrects").order_by("-created_at", "-pk")
     return render(
         request, "interventions/letter_list.html",
         {
-            "engagement": engagement, "letters": items, "may_draft": letters.may_draft(request.user, engagement),
+            "engagement": engagement, "letters": items, "may_draft": perms.may_draft_letter,
             "kinds": LetterKind.choices, "suggested_kind": _suggested_kind(engagement),
         },
     )
@@ -107,8 +104,9 @@ def letter_list(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def letter_new(request, pk):
-    engagement = _engagement(request, pk)
-    access.require_may(request.user, PREPARE, engagement)
+    perms = access.engagement_for_request(request, pk, queryset=_WITH_PARTS)
+    engagement = perms.engagement
+    perms.require_prepare()
     kind = request.GET.get("kind")
     if kind not in LetterKind.values:
         kind = _suggested_kind(engagement)
@@ -141,18 +139,19 @@ def letter_new(request, pk):
 @login_required
 @require_GET
 def letter_detail(request, pk, letter_pk):
-    engagement, letter = _letter(request, pk, letter_pk)
-    return _detail(request, engagement, letter)
+    perms, letter = _letter(request, pk, letter_pk)
+    return _detail(request, perms, letter)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def letter_edit(request, pk, letter_pk):
-    engagement, letter = _letter(request, pk, letter_pk)
-    access.require_may(request.user, PREPARE, engagement)
+    perms, letter = _letter(request, pk, letter_pk)
+    engagement = perms.engagement
+    perms.require_prepare()
     if letter.is_issued:
         return _detail(
-            request, engagement, letter, status=409,
+            request, perms, letter, status=409,
             refusals=[f"Letter {letter.reference} has been issued and cannot be changed; draft a correction instead."],
         )
     initial = {
@@ -170,7 +169,7 @@ def letter_edit(request, pk, letter_pk):
         except ValidationError as exc:
             form.add_error(None, exc)
         except letters.LetterAlreadyIssued as exc:
-            return _detail(request, engagement, letter, status=409, refusals=[str(exc)])
+            return _detail(request, perms, letter, status=409, refusals=[str(exc)])
         else:
             messages.success(request, f"Draft {letter.reference} saved.")
             return redirect("letter_detail", pk=engagement.pk, letter_pk=letter.pk)
@@ -182,7 +181,8 @@ def letter_edit(request, pk, letter_pk):
 @require_GET
 def letter_preview(request, pk, letter_pk):
     """The draft as it would print, marked as a draft; nothing is stored."""
-    engagement, letter = _letter(request, pk, letter_pk)
+    perms, letter = _letter(request, pk, letter_pk)
+    engagement = perms.engagement
     if letter.is_issued:
         return redirect("letter_pdf", pk=engagement.pk, letter_pk=letter.pk)
     content = letters.letter_render_pdf(letter=letter)
@@ -192,17 +192,18 @@ def letter_preview(request, pk, letter_pk):
 @login_required
 @require_POST
 def letter_issue(request, pk, letter_pk):
-    engagement, letter = _letter(request, pk, letter_pk)
-    access.require_may(request.user, DECIDE, engagement)
+    perms, letter = _letter(request, pk, letter_pk)
+    engagement = perms.engagement
+    perms.require_decide()
     try:
         issued = letters.letter_issue(letter=letter, by=request.user)
     except letters.LetterAlreadyIssued as exc:
         letter.refresh_from_db()
-        return _detail(request, engagement, letter, status=409, refusals=[str(exc)])
+        return _detail(request, perms, letter, status=409, refusals=[str(exc)])
     except letters.LetterRefused as exc:
-        return _detail(request, engagement, letter, status=400, refusals=[str(exc)])
+        return _detail(request, perms, letter, status=400, refusals=[str(exc)])
     except ValidationError as exc:
-        return _detail(request, engagement, letter, status=400, refusals=exc.messages)
+        return _detail(request, perms, letter, status=400, refusals=exc.messages)
     messages.success(request, f"Letter {issued.reference} issued. Record its dispatch once it has been sent.")
     return redirect("letter_detail", pk=engagement.pk, letter_pk=letter.pk)
 
@@ -211,13 +212,13 @@ def letter_issue(request, pk, letter_pk):
 @require_GET
 def letter_pdf(request, pk, letter_pk):
     """The stored PDF of an issued letter: the very bytes whose SHA-256 is recorded."""
-    engagement, letter = _letter(request, pk, letter_pk)
+    perms, letter = _letter(request, pk, letter_pk)
     if not letter.is_issued or not letter.pdf:
         raise Http404("No PDF is stored for this letter.")
     try:
         content = letters.letter_stored_pdf(letter=letter)
     except letters.LetterRefused as exc:
-        return _detail(request, engagement, letter, status=500, refusals=[str(exc)])
+        return _detail(request, perms, letter, status=500, refusals=[str(exc)])
     response = _pdf_response(content, f"{letter.reference.replace('/', '-')}.pdf", attachment=True)
     response["X-Content-SHA256"] = letter.sha256
     return response
@@ -226,9 +227,9 @@ def letter_pdf(request, pk, letter_pk):
 @login_required
 @require_POST
 def letter_dispatch(request, pk, letter_pk):
-    engagement, letter = _letter(request, pk, letter_pk)
-    if not letters.may_record_dispatch(request.user, engagement):
-        raise PermissionDenied("Only the office's project manager or Chief of Mission records a dispatch.")
+    perms, letter = _letter(request, pk, letter_pk)
+    engagement = perms.engagement
+    perms.require_prepare_or_decide("Only the office's project manager or Chief of Mission records a dispatch.")
     form = DispatchForm(request.POST)
     if form.is_valid():
         try:
@@ -240,22 +241,23 @@ def letter_dispatch(request, pk, letter_pk):
             form.add_error(None, exc)
         except letters.LetterRefused as exc:
             letter.refresh_from_db()
-            return _detail(request, engagement, letter, status=409, refusals=[str(exc)])
+            return _detail(request, perms, letter, status=409, refusals=[str(exc)])
         else:
             messages.success(request, f"Dispatch of letter {letter.reference} recorded.")
             return redirect("letter_detail", pk=engagement.pk, letter_pk=letter.pk)
-    return _detail(request, engagement, letter, status=400, dispatch_form=form)
+    return _detail(request, perms, letter, status=400, dispatch_form=form)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def letter_correct(request, pk, letter_pk):
     """A new draft that copies an issued letter and says it corrects it; the issued letter stays as it is."""
-    engagement, original = _letter(request, pk, letter_pk)
-    access.require_may(request.user, PREPARE, engagement)
+    perms, original = _letter(request, pk, letter_pk)
+    engagement = perms.engagement
+    perms.require_prepare()
     if not original.is_issued:
         return _detail(
-            request, engagement, original, status=409,
+            request, perms, original, status=409,
             refusals=[f"Letter {original.reference} is still a draft: edit it rather than correct it."],
         )
     initial = letters.letter_correction_initial(letter=original)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from hrddp import access
-from hrddp.models import DECIDE, PREPARE, Engagement, State
+from hrddp.models import Engagement, State
 from interventions import cases as services
 from interventions import letters
 from interventions.forms_cases import CaseReportForm, CourseForm, SkipReasonForm, SuspensionEvaluationForm
@@ -51,8 +51,7 @@ LETTER_AFTER = {
 _PDF_BASE_URL = "hrddp-case:"
 
 
-def _engagement(request, pk) -> Engagement:
-    return access.get_engagement_or_404(request.user, pk, Engagement.objects.select_related("office", "recipient"))
+_WITH_PARTS = Engagement.objects.select_related("office", "recipient")
 
 
 def _case(engagement: Engagement, case_pk: int | None) -> InterventionCase | None:
@@ -135,10 +134,10 @@ def case_record(engagement: Engagement, case: InterventionCase) -> dict:
     }
 
 
-def _page(request, engagement, case, *, forms=None, status=200):
-    user = request.user
-    may_decide = access.user_may(user, DECIDE, engagement)
-    may_prepare = access.user_may(user, PREPARE, engagement)
+def _page(request, perms: access.EngagementAccess, case, *, forms=None, status=200):
+    engagement = perms.engagement
+    may_decide = perms.may_decide
+    may_prepare = perms.may_prepare
     context = {"engagement": engagement, "case": case, "may_decide": may_decide}
     if case is not None:
         context.update(case_record(engagement, case))
@@ -163,7 +162,7 @@ def _page(request, engagement, case, *, forms=None, status=200):
             })
             context["skip_form"] = forms.get("skip") or SkipReasonForm(initial={"reason": case.why_suspension_skipped})
         context["is_current"] = is_current
-        if is_current and letters.may_draft(user, engagement):
+        if is_current and perms.may_draft_letter:
             base = reverse("letter_new", args=[engagement.pk])
             context["letter_links"] = [
                 {"url": f"{base}?kind={LETTER_AFTER[a].value}", "label": LETTER_AFTER[a].label}
@@ -179,22 +178,23 @@ def _page(request, engagement, case, *, forms=None, status=200):
 @login_required
 def case_current(request, pk):
     """The engagement's open intervention case, or its latest one."""
-    engagement = _engagement(request, pk)
-    return _page(request, engagement, _case(engagement, None))
+    perms = access.engagement_for_request(request, pk, queryset=_WITH_PARTS)
+    return _page(request, perms, _case(perms.engagement, None))
 
 
 @login_required
 def case_detail(request, pk, case_pk):
-    engagement = _engagement(request, pk)
-    return _page(request, engagement, _case(engagement, case_pk))
+    perms = access.engagement_for_request(request, pk, queryset=_WITH_PARTS)
+    return _page(request, perms, _case(perms.engagement, case_pk))
 
 
 def _post(request, pk, case_pk, *, key, form_class, needs_decide, call, done):
-    engagement = _engagement(request, pk)
+    perms = access.engagement_for_request(request, pk, queryset=_WITH_PARTS)
+    engagement = perms.engagement
     case = _case(engagement, case_pk)
-    allowed = access.user_may(request.user, DECIDE, engagement)
+    allowed = perms.may_decide
     if not needs_decide:
-        allowed = allowed or access.user_may(request.user, PREPARE, engagement)
+        allowed = allowed or perms.may_prepare
     if not allowed:
         raise PermissionDenied("Your role does not allow this on this intervention case.")
     kwargs = {"engagement": engagement} if form_class is CaseReportForm else {}
@@ -207,7 +207,7 @@ def _post(request, pk, case_pk, *, key, form_class, needs_decide, call, done):
         else:
             messages.success(request, done)
             return redirect("case_detail", pk=engagement.pk, case_pk=case.pk)
-    return _page(request, engagement, case, forms={key: form}, status=400)
+    return _page(request, perms, case, forms={key: form}, status=400)
 
 
 @login_required
@@ -262,7 +262,7 @@ def case_skip(request, pk, case_pk):
 @login_required
 def case_pdf(request, pk, case_pk):
     """The whole case record as one PDF (WeasyPrint, the letters' stylesheet and URL fetcher)."""
-    engagement = _engagement(request, pk)
+    engagement = access.engagement_for_request(request, pk, queryset=_WITH_PARTS).engagement
     case = _case(engagement, case_pk)
     html = render_to_string(
         "interventions/pdf/case_record.html",

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -12,9 +12,6 @@ from hrddp import access
 from hrddp.models import Engagement
 from interventions import exclusions as services
 from interventions.models import Exclusion
-
-DECIDE = "decide_engagement"
-
 
 class ExclusionForm(forms.Form):
     unit = forms.ModelChoiceField(queryset=None, required=False, label="Force, command or unit")
@@ -39,13 +36,11 @@ class LiftForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, label="Why lift it")
 
 
-def _engagement(request, pk) -> Engagement:
-    return access.get_engagement_or_404(
-        request.user, pk, Engagement.objects.select_related("office", "recipient__parent__parent")
-    )
+_WITH_PARTS = Engagement.objects.select_related("office", "recipient__parent__parent")
 
 
-def _page(request, engagement, form, status=200, lift_errors=None):
+def _page(request, perms: access.EngagementAccess, form, status=200, lift_errors=None):
+    engagement = perms.engagement
     records = (
         engagement.exclusions.select_related("unit__parent__parent", "person__recipient", "excluded_by", "lifted_by", "case")
         .order_by("-excluded_at", "-pk")
@@ -54,7 +49,7 @@ def _page(request, engagement, form, status=200, lift_errors=None):
         request, "interventions/exclusion_list.html",
         {
             "engagement": engagement, "exclusions": records, "form": form, "lift_form": LiftForm(),
-            "may_decide": access.user_may(request.user, DECIDE, engagement), "lift_errors": lift_errors or {},
+            "may_decide": perms.may_decide, "lift_errors": lift_errors or {},
         },
         status=status,
     )
@@ -63,12 +58,12 @@ def _page(request, engagement, form, status=200, lift_errors=None):
 @login_required
 def exclusion_list(request, pk):
     """Anyone who sees the engagement reads its exclusions; only the Chief of Mission records one."""
-    engagement = _engagement(request, pk)
-    may_decide = access.user_may(request.user, DECIDE, engagement)
+    perms = access.engagement_for_request(request, pk, queryset=_WITH_PARTS)
+    engagement = perms.engagement
+    may_decide = perms.may_decide
     if request.method != "POST":
-        return _page(request, engagement, ExclusionForm(engagement=engagement) if may_decide else None)
-    if not may_decide:
-        raise PermissionDenied("Only the Chief of Mission records an exclusion.")
+        return _page(request, perms, ExclusionForm(engagement=engagement) if may_decide else None)
+    perms.require_decide("Only the Chief of Mission records an exclusion.")
     form = ExclusionForm(request.POST, engagement=engagement)
     if form.is_valid():
         try:
@@ -81,18 +76,18 @@ def exclusion_list(request, pk):
         else:
             messages.success(request, "Exclusion recorded: the excluded are flagged and no new activity may target them.")
             return redirect("exclusion_list", pk=engagement.pk)
-    return _page(request, engagement, form, status=400)
+    return _page(request, perms, form, status=400)
 
 
 @login_required
 @require_POST
 def exclusion_lift(request, pk, exclusion_pk):
-    engagement = _engagement(request, pk)
+    perms = access.engagement_for_request(request, pk, queryset=_WITH_PARTS)
+    engagement = perms.engagement
     exclusion = Exclusion.objects.filter(pk=exclusion_pk, engagement=engagement).first()
     if exclusion is None:
         raise Http404("No such exclusion.")
-    if not access.user_may(request.user, DECIDE, engagement):
-        raise PermissionDenied("Only the Chief of Mission lifts an exclusion.")
+    perms.require_decide("Only the Chief of Mission lifts an exclusion.")
     form = LiftForm(request.POST)
     if form.is_valid():
         try:
@@ -103,4 +98,4 @@ def exclusion_lift(request, pk, exclusion_pk):
             messages.success(request, "Exclusion lifted.")
             return redirect("exclusion_list", pk=engagement.pk)
     errors = [str(e) for e in form.errors.get("__all__", [])] + [str(e) for e in form.errors.get("reason", [])]
-    return _page(request, engagement, ExclusionForm(engagement=engagement), status=400, lift_errors={exclusion.pk: errors})
+    return _page(request, perms, ExclusionForm(engagement=engagement), status=400, lift_errors={exclusion.pk: errors})

@@ -2,13 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from hrddp.access import get_engagement_or_404, user_may
-from hrddp.models import PREPARE, Engagement, State
+from hrddp import access
+from hrddp.models import Engagement, State
 from interventions.models import InterventionProcedure, LetterKind
 from mitigation import services
 from mitigation.forms import CatalogueForm, MeasureFormSet, PlanForm
@@ -16,13 +15,7 @@ from mitigation.models import MeasureStatus, MeasureTemplate, MitigationPlan
 from mitigation.procedure import ProcedureForm
 
 
-def _engagement(request, pk) -> Engagement:
-    return get_engagement_or_404(request.user, pk, Engagement.objects.select_related("office", "project", "recipient"))
-
-
-def _require_prepare(request, engagement):
-    if not user_may(request.user, PREPARE, engagement):
-        raise PermissionDenied("Your role does not allow this on this engagement.")
+_WITH_PARTS = Engagement.objects.select_related("office", "project", "recipient")
 
 
 def _factor_coverage(assessment, plan):
@@ -40,10 +33,11 @@ def _factor_coverage(assessment, plan):
 
 @login_required
 def mitigation_plan(request, pk):
-    engagement = _engagement(request, pk)
-    editable = engagement.state == State.MITIGATION and user_may(request.user, PREPARE, engagement)
+    perms = access.engagement_for_request(request, pk, queryset=_WITH_PARTS)
+    engagement = perms.engagement
+    editable = engagement.state == State.MITIGATION and perms.may_prepare
     if request.method == "POST":
-        _require_prepare(request, engagement)
+        perms.require_prepare()
         if not editable:
             messages.error(request, "The plan can only be changed while the engagement is at the mitigation stage.")
             return redirect("mitigation_plan", pk=engagement.pk)
@@ -82,8 +76,9 @@ def mitigation_plan(request, pk):
 @login_required
 @require_POST
 def add_from_catalogue(request, pk):
-    engagement = _engagement(request, pk)
-    _require_prepare(request, engagement)
+    perms = access.engagement_for_request(request, pk, queryset=_WITH_PARTS)
+    engagement = perms.engagement
+    perms.require_prepare()
     if engagement.state != State.MITIGATION:
         messages.error(request, "The plan can only be changed while the engagement is at the mitigation stage.")
         return redirect("mitigation_plan", pk=engagement.pk)
@@ -99,18 +94,19 @@ def add_from_catalogue(request, pk):
 
 @login_required
 def catalogue(request, pk):
-    engagement = _engagement(request, pk)
+    engagement = access.engagement_for_request(request, pk, queryset=_WITH_PARTS).engagement
     return render(request, "mitigation/catalogue.html", {"engagement": engagement, "templates": MeasureTemplate.objects.all()})
 
 
 @login_required
 def approval(request, pk):
     """The internal intervention procedure (T/Box 7), the notification letter and the approval."""
-    engagement = _engagement(request, pk)
+    perms = access.engagement_for_request(request, pk, queryset=_WITH_PARTS)
+    engagement = perms.engagement
     procedure = InterventionProcedure.objects.filter(engagement=engagement).first()
-    editable = engagement.state in (State.MITIGATION, State.APPROVAL) and user_may(request.user, PREPARE, engagement)
+    editable = engagement.state in (State.MITIGATION, State.APPROVAL) and perms.may_prepare
     if request.method == "POST":
-        _require_prepare(request, engagement)
+        perms.require_prepare()
         if not editable:
             messages.error(request, "The procedure is set before support is approved.")
             return redirect("approval", pk=engagement.pk)

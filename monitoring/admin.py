@@ -2,8 +2,8 @@
 
 from django.contrib import admin
 
+from hrddp.access import may_see_confidential
 from hrddp.admin_scoping import ReadOnlyAdmin
-from monitoring.incidents import may_see_confidential
 from monitoring.models import CONFIDENTIAL_FIELDS, IndicatorMeasurement, Incident
 
 

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from hrddp import access
 from hrddp.forms import DateField, ModelMultipleChoiceField
 from monitoring import incidents
 from monitoring.models import (
@@ -171,4 +172,4 @@ class ConfidentialGrantForm(forms.Form):
 
     def __init__(self, *args, engagement, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = incidents.confidential_access_candidates(engagement)
+        self.fields["user"].queryset = access.confidential_access_candidates(engagement)

@@ -6,7 +6,7 @@ substantial grounds of a grave violation, alert the Chief of Mission and HQ
 and flag the assessment (monitoring.escalation, P¶25) — all in one transaction.
 
 Victims', witnesses' and sources' details (CONFIDENTIAL_FIELDS) are read only
-by users granted the engagement's confidential access ('hrddp.view_confidential',
+by users granted the engagement's confidential access (hrddp.access.may_see_confidential:
 a django-guardian object permission the Chief of Mission grants; superusers
 pass). No role carries it. Every output — page, CSV export, PDF — shows an
 incident through `IncidentPresenter`, so redaction lives here and nowhere else.
@@ -25,16 +25,11 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, Max, Prefetch, Q, QuerySet, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone
-from guardian.shortcuts import assign_perm, remove_perm
 
-from hrddp.access import user_may
+from hrddp import access
 from hrddp.models import (
-    CONFIDENTIAL,
-    DECIDE,
-    PREPARE,
     CommandPeriod,
     Engagement,
-    EngagementUserObjectPermission,
     PersonOfInterest,
     Recipient,
     RecipientLevel,
@@ -53,7 +48,6 @@ from monitoring.models import (
     ViolationCategory,
 )
 
-CONFIDENTIAL_PERM = f"hrddp.{CONFIDENTIAL}"
 REDACTED = "Redacted — confidential access is granted per engagement"
 
 # What a caller may set on an incident (persons implicated are passed apart).
@@ -66,16 +60,6 @@ _TEXT_FIELDS = ("place", "description") + CONFIDENTIAL_FIELDS
 _PLACE_MAX = Incident._meta.get_field("place").max_length
 _LABELS = {name: Incident._meta.get_field(name).verbose_name for name in FIELDS}
 _LABELS.update({"persons_implicated": "persons implicated", "categories": "violation categories"})
-
-
-# --- Who may read the confidential details ---------------------------------------
-
-
-def may_see_confidential(user, engagement: Engagement) -> bool:
-    """Whether the user was granted this engagement's confidential access (superusers pass). No role grants it."""
-    if not (getattr(user, "is_authenticated", False) and user.is_active):
-        return False
-    return user.has_perm(CONFIDENTIAL_PERM, engagement)
 
 
 # --- What an incident may point at ---------------------------------------------------
@@ -240,8 +224,7 @@ def incident_log(*, engagement: Engagement, by: User, data: dict, persons) -> In
 
     Raises PermissionDenied unless `by` prepares this engagement (its project manager), and
     ValidationError (by field) for what is wrong; nothing is saved then."""
-    if not user_may(by, PREPARE, engagement):
-        raise PermissionDenied("Only the engagement's project manager logs incidents.")
+    access.require_prepare(by, engagement, "Only the engagement's project manager logs incidents.")
     values = _normalise(data)
     persons = list(persons or [])
     full = {name: values.get(name) for name in PUBLIC_FIELDS}
@@ -280,10 +263,9 @@ def incident_update(*, incident: Incident, by: User, data: dict, persons) -> Inc
 
     Escalates (once per incident) when the incident now gives substantial grounds of a grave violation."""
     engagement = incident.engagement
-    if not user_may(by, PREPARE, engagement):
-        raise PermissionDenied("Only the engagement's project manager edits incidents.")
+    access.require_prepare(by, engagement, "Only the engagement's project manager edits incidents.")
     values = _normalise(data)
-    if any(name in values for name in CONFIDENTIAL_FIELDS) and not may_see_confidential(by, engagement):
+    if any(name in values for name in CONFIDENTIAL_FIELDS) and not access.may_see_confidential(by, engagement):
         raise PermissionDenied("Only someone granted confidential access on this engagement changes those details.")
     with transaction.atomic():
         current = (
@@ -366,7 +348,7 @@ class IncidentPresenter:
 
     @classmethod
     def for_user(cls, user, engagement: Engagement) -> "IncidentPresenter":
-        return cls(engagement=engagement, confidential=may_see_confidential(user, engagement))
+        return cls(engagement=engagement, confidential=access.may_see_confidential(user, engagement))
 
     def present(self, incident: Incident) -> dict:
         if incident.engagement_id != self.engagement.pk:
@@ -501,41 +483,13 @@ def incident_render_pdf(*, incident: Incident, presenter: IncidentPresenter, by:
 # --- Granting confidential access ------------------------------------------------------------
 
 
-def confidential_access_holders(engagement: Engagement) -> list[User]:
-    """The users granted this engagement's confidential access by name (group grants and superusers aside)."""
-    grants = (
-        EngagementUserObjectPermission.objects.filter(
-            content_object=engagement, permission__codename=CONFIDENTIAL, permission__content_type__app_label="hrddp"
-        )
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "user__username")
-    )
-    return [grant.user for grant in grants]
-
-
-def confidential_access_candidates(engagement: Engagement) -> QuerySet[User]:
-    """The active members of the engagement's office: those the Chief of Mission may grant access to."""
-    return (
-        User.objects.filter(memberships__office_id=engagement.office_id, is_active=True)
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
-
-
-def _holds_grant(engagement: Engagement, user: User) -> bool:
-    return EngagementUserObjectPermission.objects.filter(
-        content_object=engagement, user=user, permission__codename=CONFIDENTIAL,
-        permission__content_type__app_label="hrddp",
-    ).exists()
-
-
 def _lock(engagement: Engagement) -> None:
     Engagement.objects.select_for_update().filter(pk=engagement.pk).values_list("pk", flat=True).first()
 
 
 def confidential_access_grant(*, engagement: Engagement, user: User, by: User, reason: str) -> None:
     """Let one member of the office read the engagement's confidential incident details (need to know)."""
-    if not user_may(by, DECIDE, engagement):
+    if not access.may_grant_confidential(by, engagement):
         raise PermissionDenied("Only the Chief of Mission grants confidential access.")
     reason = (reason or "").strip()
     with transaction.atomic():
@@ -543,15 +497,15 @@ def confidential_access_grant(*, engagement: Engagement, user: User, by: User, r
         # Chiefs of Mission) are one after the other: the second sees the first and is refused.
         _lock(engagement)
         errors = {}
-        if not confidential_access_candidates(engagement).filter(pk=user.pk).exists():
+        if not access.confidential_access_candidates(engagement).filter(pk=user.pk).exists():
             errors["user"] = [f"Confidential access is granted to members of {engagement.office.name} only."]
-        elif _holds_grant(engagement, user):
+        elif access.holds_confidential_grant(engagement, user):
             errors["user"] = [f"{user} already has confidential access on this engagement."]
         if not reason:
             errors["reason"] = ["Say why this person needs to read victims', witnesses' and sources' details."]
         if errors:
             raise ValidationError(errors)
-        assign_perm(CONFIDENTIAL_PERM, user, engagement)
+        access.confidential_grant_add(engagement, user)
         audit_record(
             engagement=engagement, actor=by, action="grant_confidential_access",
             justification=f"Granted {user} access to the confidential details of incidents: {reason}",
@@ -561,14 +515,14 @@ def confidential_access_grant(*, engagement: Engagement, user: User, by: User, r
 
 def confidential_access_revoke(*, engagement: Engagement, user: User, by: User, reason: str = "") -> None:
     """Withdraw one user's confidential access on the engagement."""
-    if not user_may(by, DECIDE, engagement):
+    if not access.may_grant_confidential(by, engagement):
         raise PermissionDenied("Only the Chief of Mission revokes confidential access.")
     reason = (reason or "").strip()
     with transaction.atomic():
         _lock(engagement)
-        if not _holds_grant(engagement, user):
+        if not access.holds_confidential_grant(engagement, user):
             raise ValidationError({"user": [f"{user} has no confidential access on this engagement."]})
-        remove_perm(CONFIDENTIAL_PERM, user, engagement)
+        access.confidential_grant_remove(engagement, user)
         audit_record(
             engagement=engagement, actor=by, action="revoke_confidential_access",
             justification=f"Withdrew {user}'s access to the confidential details of incidents"

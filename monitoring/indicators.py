@@ -19,14 +19,14 @@ from functools import reduce
 from operator import or_
 from typing import Iterable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Min, Q
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
-from hrddp.access import user_may
-from hrddp.models import PREPARE, AuditEntry, Engagement, State, User
+from hrddp import access
+from hrddp.models import AuditEntry, Engagement, State, User
 from hrddp.services import audit_record
 from monitoring.models import Channel, IndicatorMeasurement, Incident, VerificationStatus
 from monitoring.quarters import Quarter, quarter_of
@@ -425,8 +425,7 @@ def indicator_measurement_enter(
     Refuses PermissionDenied to anyone but the office's project manager, and
     ValidationError for a quarter not open for entry or a figure out of range.
     Audited as 'enter_indicators'."""
-    if not user_may(by, PREPARE, engagement):
-        raise PermissionDenied("Only the project manager of the office enters the quarterly indicators.")
+    access.require_prepare(by, engagement, "Only the project manager of the office enters the quarterly indicators.")
     today = today or timezone.localdate()
     refusal = entry_refusal(engagement=engagement, quarter=quarter, started=support_started_on(engagement), today=today)
     if refusal:

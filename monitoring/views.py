@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hrddp import access
-from hrddp.models import DECIDE, PREPARE, Engagement
+from hrddp.models import Engagement
 from monitoring import incidents
 from monitoring.forms import ConfidentialGrantForm, IncidentFilterForm, IncidentForm, incident_initial
 from monitoring.models import Incident
@@ -23,17 +23,14 @@ from monitoring.models import Incident
 PAGE_SIZE = 50
 
 
-def _engagement(request, pk) -> Engagement:
-    return access.get_engagement_or_404(
-        request.user, pk, Engagement.objects.select_related("office", "project", "recipient__parent__parent")
-    )
+_WITH_PARTS = Engagement.objects.select_related("office", "project", "recipient__parent__parent")
 
 
-def _incident(request, pk, incident_pk) -> tuple[Engagement, Incident]:
-    engagement = _engagement(request, pk)
-    incident = get_object_or_404(incidents.incidents_for_output(engagement), pk=incident_pk)
-    incident.engagement = engagement
-    return engagement, incident
+def _incident(request, pk, incident_pk) -> tuple[access.EngagementAccess, Incident]:
+    perms = access.engagement_for_request(request, pk, queryset=_WITH_PARTS)
+    incident = get_object_or_404(incidents.incidents_for_output(perms.engagement), pk=incident_pk)
+    incident.engagement = perms.engagement
+    return perms, incident
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -44,7 +41,8 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 @login_required
 @require_GET
 def incident_list(request, pk):
-    engagement = _engagement(request, pk)
+    perms = access.engagement_for_request(request, pk, queryset=_WITH_PARTS)
+    engagement = perms.engagement
     form = IncidentFilterForm(request.GET or None)
     filters = form.filters()
     found = incidents.incidents_filtered(incidents.incidents_for_output(engagement), **filters)
@@ -58,18 +56,18 @@ def incident_list(request, pk):
             "engagement": engagement, "form": form, "page": page,
             "records": [presenter.present(incident) for incident in page],
             "query": query.urlencode(), "filtered": any(filters.values()),
-            "may_log": access.user_may(request.user, PREPARE, engagement),
+            "may_log": perms.may_prepare,
             "may_see_confidential": presenter.confidential,
         },
     )
 
 
-def _form_page(request, engagement, form, *, title, incident=None, status=200):
+def _form_page(request, perms: access.EngagementAccess, form, *, title, incident=None, status=200):
     return render(
         request, "monitoring/incident_form.html",
         {
-            "engagement": engagement, "form": form, "title": title, "incident": incident,
-            "may_see_confidential": incidents.may_see_confidential(request.user, engagement),
+            "engagement": perms.engagement, "form": form, "title": title, "incident": incident,
+            "may_see_confidential": perms.may_see_confidential,
         },
         status=status,
     )
@@ -78,8 +76,9 @@ def _form_page(request, engagement, form, *, title, incident=None, status=200):
 @login_required
 @require_http_methods(["GET", "POST"])
 def incident_new(request, pk):
-    engagement = _engagement(request, pk)
-    access.require_may(request.user, PREPARE, engagement)
+    perms = access.engagement_for_request(request, pk, queryset=_WITH_PARTS)
+    engagement = perms.engagement
+    perms.require_prepare()
     # Whoever logs an allegation may write its confidential details (they hold them already);
     # reading them back afterwards needs the grant.
     form = IncidentForm(request.POST or None, engagement=engagement, confidential=True)
@@ -94,20 +93,21 @@ def incident_new(request, pk):
             messages.success(request, f"Incident of {incident.occurred_on:%d %B %Y} logged.{note}")
             return redirect("incident_detail", pk=engagement.pk, incident_pk=incident.pk)
     status = 400 if request.method == "POST" else 200
-    return _form_page(request, engagement, form, title="Log an incident", status=status)
+    return _form_page(request, perms, form, title="Log an incident", status=status)
 
 
 @login_required
 @require_GET
 def incident_detail(request, pk, incident_pk):
-    engagement, incident = _incident(request, pk, incident_pk)
+    perms, incident = _incident(request, pk, incident_pk)
+    engagement = perms.engagement
     presenter = incidents.IncidentPresenter.for_user(request.user, engagement)
     return render(
         request, "monitoring/incident_detail.html",
         {
             "engagement": engagement, "record": presenter.present(incident),
             "commanders": incidents.incident_commanders(incident),
-            "may_edit": access.user_may(request.user, PREPARE, engagement),
+            "may_edit": perms.may_prepare,
         },
     )
 
@@ -115,9 +115,10 @@ def incident_detail(request, pk, incident_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def incident_edit(request, pk, incident_pk):
-    engagement, incident = _incident(request, pk, incident_pk)
-    access.require_may(request.user, PREPARE, engagement)
-    confidential = incidents.may_see_confidential(request.user, engagement)
+    perms, incident = _incident(request, pk, incident_pk)
+    engagement = perms.engagement
+    perms.require_prepare()
+    confidential = perms.may_see_confidential
     form = IncidentForm(
         request.POST or None, initial=incident_initial(incident, confidential=confidential),
         engagement=engagement, confidential=confidential,
@@ -133,7 +134,7 @@ def incident_edit(request, pk, incident_pk):
             return redirect("incident_detail", pk=engagement.pk, incident_pk=incident.pk)
     status = 400 if request.method == "POST" else 200
     return _form_page(
-        request, engagement, form, title=f"Edit the incident of {incident.occurred_on:%d %B %Y}", incident=incident,
+        request, perms, form, title=f"Edit the incident of {incident.occurred_on:%d %B %Y}", incident=incident,
         status=status,
     )
 
@@ -142,7 +143,7 @@ def incident_edit(request, pk, incident_pk):
 @require_GET
 def incident_export(request, pk):
     """The engagement's incidents (as filtered on the list) as CSV, redacted as the user must see them."""
-    engagement = _engagement(request, pk)
+    engagement = access.engagement_for_request(request, pk, queryset=_WITH_PARTS).engagement
     filters = IncidentFilterForm(request.GET or None).filters()
     found = incidents.incidents_filtered(incidents.incidents_for_output(engagement), **filters)
     presenter = incidents.IncidentPresenter.for_user(request.user, engagement)
@@ -158,7 +159,8 @@ def incident_export(request, pk):
 @require_GET
 def incident_pdf(request, pk, incident_pk):
     """One incident record as a PDF, redacted as the user must see it."""
-    engagement, incident = _incident(request, pk, incident_pk)
+    perms, incident = _incident(request, pk, incident_pk)
+    engagement = perms.engagement
     presenter = incidents.IncidentPresenter.for_user(request.user, engagement)
     content = incidents.incident_render_pdf(incident=incident, presenter=presenter, by=request.user)
     response = HttpResponse(content, content_type="application/pdf")
@@ -167,15 +169,16 @@ def incident_pdf(request, pk, incident_pk):
     return _no_store(response)
 
 
-def _access_page(request, engagement, form=None, *, status=200, refusals=()):
-    may_decide = access.user_may(request.user, DECIDE, engagement)
+def _access_page(request, perms: access.EngagementAccess, form=None, *, status=200, refusals=()):
+    engagement = perms.engagement
+    may_decide = perms.may_decide
     return render(
         request, "monitoring/incident_confidential_access.html",
         {
-            "engagement": engagement, "holders": incidents.confidential_access_holders(engagement),
+            "engagement": engagement, "holders": access.confidential_access_holders(engagement),
             "may_decide": may_decide, "form": form or (ConfidentialGrantForm(engagement=engagement) if may_decide else None),
             "refusals": list(refusals),
-            "you_see": incidents.may_see_confidential(request.user, engagement),
+            "you_see": perms.may_see_confidential,
         },
         status=status,
     )
@@ -185,10 +188,11 @@ def _access_page(request, engagement, form=None, *, status=200, refusals=()):
 @require_http_methods(["GET", "POST"])
 def incident_confidential_access(request, pk):
     """Who reads the engagement's confidential incident details; the Chief of Mission grants it."""
-    engagement = _engagement(request, pk)
+    perms = access.engagement_for_request(request, pk, queryset=_WITH_PARTS)
+    engagement = perms.engagement
     if request.method != "POST":
-        return _access_page(request, engagement)
-    access.require_may(request.user, DECIDE, engagement)
+        return _access_page(request, perms)
+    perms.require_decide()
     form = ConfidentialGrantForm(request.POST, engagement=engagement)
     if form.is_valid():
         user = form.cleaned_data["user"]
@@ -201,16 +205,17 @@ def incident_confidential_access(request, pk):
         else:
             messages.success(request, f"{user} can now read the confidential details of this engagement's incidents.")
             return redirect("incident_confidential_access", pk=engagement.pk)
-    return _access_page(request, engagement, form, status=400)
+    return _access_page(request, perms, form, status=400)
 
 
 @login_required
 @require_POST
 def incident_confidential_revoke(request, pk, user_pk):
-    engagement = _engagement(request, pk)
-    access.require_may(request.user, DECIDE, engagement)
+    perms = access.engagement_for_request(request, pk, queryset=_WITH_PARTS)
+    engagement = perms.engagement
+    perms.require_decide()
     # Only a holder of the grant can lose it; anyone else is 'not found' here.
-    user = next((u for u in incidents.confidential_access_holders(engagement) if u.pk == user_pk), None)
+    user = next((u for u in access.confidential_access_holders(engagement) if u.pk == user_pk), None)
     if user is None:
         raise Http404("This person holds no confidential access on this engagement.")
     try:
@@ -218,6 +223,6 @@ def incident_confidential_revoke(request, pk, user_pk):
             engagement=engagement, user=user, by=request.user, reason=request.POST.get("reason", "")
         )
     except ValidationError as exc:
-        return _access_page(request, engagement, status=400, refusals=exc.messages)
+        return _access_page(request, perms, status=400, refusals=exc.messages)
     messages.success(request, f"{user} no longer reads the confidential details of this engagement's incidents.")
     return redirect("incident_confidential_access", pk=engagement.pk)

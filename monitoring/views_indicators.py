@@ -2,29 +2,27 @@
 
 Views parse input, call a service and render. Another office's engagement, or a
 report of another engagement, is 'not found' (404); entering figures is for the
-office's project manager ('prepare_engagement'), anyone else gets 403.
+office's project manager (hrddp.access.may_prepare), anyone else gets 403; the stored
+portfolio reports are for HQ and auditors (hrddp.access.may_read_portfolio_reports).
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hrddp import access
-from hrddp.models import PREPARE, Engagement
+from hrddp.models import Engagement
 from monitoring import indicators, reports
 from monitoring.forms_indicators import IndicatorForm
 from monitoring.models import IndicatorMeasurement, IndicatorReport, PortfolioReport
 from monitoring.quarters import Quarter, parse_quarter, quarter_of
 
 
-def _engagement(request, pk) -> Engagement:
-    return access.get_engagement_or_404(
-        request.user, pk, Engagement.objects.select_related("office", "project", "recipient")
-    )
+_WITH_PARTS = Engagement.objects.select_related("office", "project", "recipient")
 
 
 def _quarter(label: str) -> Quarter:
@@ -52,10 +50,11 @@ def _pdf_response(content: bytes, filename: str, sha256: str) -> HttpResponse:
 def indicator_list(request, pk):
     """The ten indicators of the current quarter beside the previous ones, and the entry form for the
     quarter whose figures are due."""
-    engagement = _engagement(request, pk)
+    perms = access.engagement_for_request(request, pk, queryset=_WITH_PARTS)
+    engagement = perms.engagement
     today = timezone.localdate()
     table = indicators.indicator_table(engagement=engagement, quarter=quarter_of(today))
-    may_enter = access.user_may(request.user, PREPARE, engagement)
+    may_enter = perms.may_prepare
     started = table.support_started
     open_quarters = indicators.entry_quarters(engagement=engagement, started=started, today=today)
     entered = set(
@@ -89,8 +88,9 @@ def _count_rows(engagement, quarter) -> list[tuple[int, str, int]]:
 @require_http_methods(["GET", "POST"])
 def indicator_entry(request, pk, quarter):
     """Enter, or change, the project manager's five figures of one quarter."""
-    engagement = _engagement(request, pk)
-    access.require_may(request.user, PREPARE, engagement)
+    perms = access.engagement_for_request(request, pk, queryset=_WITH_PARTS)
+    engagement = perms.engagement
+    perms.require_prepare()
     the_quarter = _quarter(quarter)
     today = timezone.localdate()
     started = indicators.support_started_on(engagement)
@@ -133,7 +133,7 @@ def indicator_entry(request, pk, quarter):
 @login_required
 @require_GET
 def indicator_report_list(request, pk):
-    engagement = _engagement(request, pk)
+    engagement = access.engagement_for_request(request, pk, queryset=_WITH_PARTS).engagement
     items = [
         (report, quarter_of(report.quarter_start))
         for report in IndicatorReport.objects.filter(engagement=engagement).order_by("-quarter_start")
@@ -145,7 +145,7 @@ def indicator_report_list(request, pk):
 @require_GET
 def indicator_report_pdf(request, pk, report_pk):
     """The stored PDF: the very bytes whose SHA-256 is recorded."""
-    engagement = _engagement(request, pk)
+    engagement = access.engagement_for_request(request, pk, queryset=_WITH_PARTS).engagement
     report = get_object_or_404(IndicatorReport, pk=report_pk, engagement=engagement)
     try:
         content = reports.report_stored_pdf(report=report)
@@ -162,15 +162,10 @@ def indicator_report_pdf(request, pk, report_pk):
 # --- HQ's portfolio reports (not tied to one engagement) -----------------------------------------
 
 
-def _require_portfolio(request):
-    if not access.sees_every_office(request.user):
-        raise PermissionDenied("The portfolio reports are for HQ and auditors.")
-
-
 @login_required
 @require_GET
 def portfolio_report_list(request):
-    _require_portfolio(request)
+    access.require_portfolio_reports(request.user)
     items = [(report, quarter_of(report.quarter_start)) for report in PortfolioReport.objects.order_by("-quarter_start")]
     return render(request, "monitoring/report_portfolio_list.html", {"reports": items})
 
@@ -178,7 +173,7 @@ def portfolio_report_list(request):
 @login_required
 @require_GET
 def portfolio_report_pdf(request, report_pk):
-    _require_portfolio(request)
+    access.require_portfolio_reports(request.user)
     report = get_object_or_404(PortfolioReport, pk=report_pk)
     try:
         content = reports.report_stored_pdf(report=report)

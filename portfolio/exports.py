@@ -12,10 +12,10 @@ from collections import defaultdict
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from guardian.shortcuts import get_objects_for_user
 from import_export import fields, resources
 from import_export.formats.base_formats import CSV, XLSX
 
+from hrddp import access
 from hrddp.models import Engagement, RecipientCategory, State
 from interventions.models import Letter, LetterKind
 from mitigation.models import MeasureNature, MeasureStatus, MeasureType, MitigationMeasure
@@ -380,21 +380,13 @@ class ExportTooLarge(Exception):
         )
 
 
-def confidential_engagement_ids(user) -> set[int]:
-    """The engagements whose confidential incident details the user was granted (one query)."""
-    granted = get_objects_for_user(
-        user, "hrddp.view_confidential", klass=Engagement, with_superuser=True, accept_global_perms=False
-    )
-    return set(granted.values_list("pk", flat=True))
-
-
 def list_export(*, kind: str, fmt: str, queryset: QuerySet, user) -> tuple[bytes | str, str, str]:
     """The rows of `queryset` as a CSV or XLSX file: (content, content type, file extension)."""
     count = queryset.count()
     if count > MAX_ROWS:
         raise ExportTooLarge(count)
     if kind == "incidents":
-        resource = IncidentResource(confidential_engagement_ids=confidential_engagement_ids(user))
+        resource = IncidentResource(confidential_engagement_ids=access.confidential_engagement_ids(user))
     else:
         resource = RESOURCES[kind]()
     dataset = resource.export(resource.rows(queryset))

@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from hrddp import access
-from hrddp.models import Role
 from portfolio import dashboard as dashboards
 from portfolio import exports, queries
 from portfolio.filters import EngagementFilter, IncidentFilter, LetterFilter, MeasureFilter
@@ -116,7 +115,7 @@ def _list_page(request, name: str, **extra):
 def engagement_list(request):
     return _list_page(
         request, "engagements",
-        can_open=any(role == Role.PROJECT_MANAGER for role, _ in access.memberships_of(request.user)),
+        can_open=access.may_open_request(request.user),
     )
 
 

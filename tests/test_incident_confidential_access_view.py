@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from hrddp.models import AuditEntry, Role
-from monitoring.incidents import may_see_confidential
+from hrddp.access import may_see_confidential
 from tests.factories import EngagementFactory, user_with_role
 from tests.test_incident_helpers import active, force, grant  # noqa: F401 - fixtures
 
@@ -21,7 +21,7 @@ def _revoke_url(engagement, user):
 
 
 def _grants(engagement):
-    from monitoring.incidents import confidential_access_holders
+    from hrddp.access import confidential_access_holders
 
     return confidential_access_holders(engagement)
 

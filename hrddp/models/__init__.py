@@ -1,11 +1,6 @@
 from hrddp.models.audit import AuditEntry, AuditEntryIsPermanent
 from hrddp.models.engagements import (
-    CONFIDENTIAL,
-    DECIDE,
-    EXPORT,
-    IMPORT,
     PRE_ACTIVE_STATES,
-    PREPARE,
     Engagement,
     EngagementGroupObjectPermission,
     EngagementUserObjectPermission,
@@ -24,16 +19,12 @@ from hrddp.models.recipients import (
 )
 
 __all__ = [
-    "CONFIDENTIAL",
     "ActivityType",
     "AuditEntry",
     "AuditEntryIsPermanent",
     "CommandPeriod",
-    "DECIDE",
     "Delivery",
     "EXEMPT_ACTIVITY_TYPES",
-    "EXPORT",
-    "IMPORT",
     "Engagement",
     "EngagementGroupObjectPermission",
     "EngagementUserObjectPermission",
@@ -44,7 +35,6 @@ __all__ = [
     "Reminder",
     "Office",
     "PRE_ACTIVE_STATES",
-    "PREPARE",
     "PersonOfInterest",
     "Project",
     "Recipient",

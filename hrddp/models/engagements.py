@@ -42,29 +42,26 @@ PRE_ACTIVE_STATES = [
     State.APPROVAL,
 ]
 
-# The permissions a transition asks for; roles map onto them in hrddp.roles.
-PREPARE = "prepare_engagement"
-DECIDE = "decide_engagement"
-# Granted per engagement only: who may read victims', witnesses' and sources' details.
-CONFIDENTIAL = "view_confidential"
-# Held through a role, not per engagement: taking lists out as files, and bringing records in.
-EXPORT = "export_lists"
-IMPORT = "import_records"
+# Who may take a transition: hrddp.access answers (it names the permissions; roles map onto them in
+# hrddp.roles). Imported when first asked, since access reads these models.
 
 
-def _may(*codenames):
-    def check(engagement, user):
-        from hrddp.access import user_may
+def may_prepare(engagement, user):
+    from hrddp import access
 
-        return any(user_may(user, codename, engagement) for codename in codenames)
-
-    check.codenames = codenames
-    return check
+    return access.may_prepare(user, engagement)
 
 
-may_prepare = _may(PREPARE)
-may_decide = _may(DECIDE)
-may_prepare_or_decide = _may(PREPARE, DECIDE)
+def may_decide(engagement, user):
+    from hrddp import access
+
+    return access.may_decide(user, engagement)
+
+
+def may_prepare_or_decide(engagement, user):
+    from hrddp import access
+
+    return access.may_prepare_or_decide(user, engagement)
 
 
 def _label(text, who, style="primary"):
@@ -105,11 +102,12 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         permissions = [
-            (PREPARE, "Can prepare due-diligence steps (project manager)"),
-            (DECIDE, "Can take decisions on support (Chief of Mission)"),
-            (CONFIDENTIAL, "Can read the confidential details of incidents (victims, witnesses, sources)"),
-            (EXPORT, "Can export the lists it sees to CSV and XLSX"),
-            (IMPORT, "Can import recipients, persons of interest and incidents from CSV and XLSX"),
+            # The codenames are hrddp.access's PREPARE, DECIDE, CONFIDENTIAL, EXPORT and IMPORT.
+            ("prepare_engagement", "Can prepare due-diligence steps (project manager)"),
+            ("decide_engagement", "Can take decisions on support (Chief of Mission)"),
+            ("view_confidential", "Can read the confidential details of incidents (victims, witnesses, sources)"),
+            ("export_lists", "Can export the lists it sees to CSV and XLSX"),
+            ("import_records", "Can import recipients, persons of interest and incidents from CSV and XLSX"),
         ]
 
     def __str__(self):
