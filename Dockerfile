@@ -14,4 +14,4 @@ RUN DEBUG=0 SECRET_KEY=collectstatic-only-not-a-secret python manage.py collects
     && useradd --system --home /app hrddp && mkdir -p /app/var && chown -R hrddp /app/var
 USER hrddp
 EXPOSE 8000
-CMD ["gunicorn", "hrddp.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

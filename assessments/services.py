@@ -78,3 +78,13 @@ def assessment_start(*, engagement: Engagement, by: User) -> RiskAssessment:
             # Measures that targeted the factor keep targeting it in the new version.
             carried.measures.set(factor.measures.all())
     return assessment
+
+
+# What the engagement's steps open in Actions 1–4 (attached in AssessmentsConfig.ready(); hrddp.step_effects).
+# The names are looked up when a step runs, so each effect is the service as it stands then.
+ENGAGEMENT_STEP_EFFECTS = {
+    "start_screening": lambda engagement, *, by, justification: screening_prefill(engagement=engagement),
+    "complete_coordination": lambda engagement, *, by, justification: assessment_start(engagement=engagement, by=by),
+    "reconsider": lambda engagement, *, by, justification: assessment_start(engagement=engagement, by=by),
+    "start_reassessment": lambda engagement, *, by, justification: assessment_start(engagement=engagement, by=by),
+}

@@ -1,4 +1,4 @@
-"""Action 4, the risk assessment, under engagements/<pk>/ (see hrddp/urls.py)."""
+"""Action 4, the risk assessment, under engagements/<pk>/ (see config/urls.py)."""
 
 from django.urls import path
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hrddp.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # Debug on: no HTTPS redirect, the development secret key, and queries recorded.
 os.environ.setdefault("DEBUG", "1")
 

@@ -125,7 +125,8 @@ class PersonOfInterestAdmin(ScopedAdmin):
         # Deleting a person would silently take them off the incidents that implicate them (a
         # many-to-many row, not protected by the database): those incidents protect the person.
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
-        from monitoring.models import Incident
+        # Action 6's incidents, reached through the person's own relation: the core imports no later Action.
+        Incident = self.model._meta.get_field("incidents").related_model
 
         implicating = Incident.objects.filter(persons_implicated__in=[obj.pk for obj in objs]).distinct()
         protected = list(protected) + [f"Incident: {incident}" for incident in implicating.select_related("recipient")]

@@ -188,9 +188,9 @@ def residual_risk_not_high(engagement):
 
 @guard
 def notification_letter_issued(engagement):
-    from interventions.models import LetterKind
-
-    if not engagement.letters.filter(kind=LetterKind.NOTIFICATION, issued_at__isnull=False).exists():
+    # interventions.models.LetterKind.NOTIFICATION, read through the engagement's own relation: the core
+    # imports no later Action.
+    if not engagement.letters.filter(kind="notification", issued_at__isnull=False).exists():
         return "The notification letter on the core principles (P¶19) has not been issued to the recipient authority."
 
 

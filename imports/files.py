@@ -2,7 +2,7 @@
 
 An upload is untrusted. An XLSX file is a ZIP archive of XML, so ten megabytes can unfold into gigabytes; a sheet
 can claim a million rows or 16,384 columns; a CSV file can be in any encoding, or not be text at all. Every cap is a
-setting (IMPORT_MAX_*, at the end of hrddp/settings.py) and every refusal says in words which cap and, where there is
+setting (IMPORT_MAX_*, at the end of config/settings.py) and every refusal says in words which cap and, where there is
 one, which row. An XLSX file is checked as an archive before any of it is parsed (declared sizes, compression ratio,
 then every member read through a size-capped stream); its shared strings and its first sheet are then counted by
 libxml2 with flat memory before openpyxl reads the sheet, read-only and streaming.
@@ -44,7 +44,7 @@ class UnreadableFile(Exception):
 
 @dataclass(frozen=True)
 class Limits:
-    """The caps an upload is read under (hrddp/settings.py, IMPORT_MAX_*), read when a file is."""
+    """The caps an upload is read under (config/settings.py, IMPORT_MAX_*), read when a file is."""
 
     upload_bytes: int
     rows: int

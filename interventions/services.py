@@ -34,3 +34,25 @@ def intervention_case_close(*, engagement: Engagement, result: str, evidence: st
     case.closed_at = timezone.now()
     case.save(update_fields=["result", "result_evidence", "closed_at"])
     return case
+
+
+# What the engagement's steps in Action 7 do to its intervention case (attached in InterventionsConfig.ready();
+# hrddp.step_effects): the justification of the step is the case's report or its result's evidence.
+ENGAGEMENT_STEP_EFFECTS = {
+    "open_intercession": lambda engagement, *, by, justification: intervention_case_open(
+        engagement=engagement, by=by, report=justification
+    ),
+    "record_course_of_action": lambda engagement, *, by, justification: intervention_case_record_course(
+        engagement=engagement, by=by
+    ),
+    "resolve": lambda engagement, *, by, justification: intervention_case_close(
+        engagement=engagement, result="A", evidence=justification
+    ),
+    "suspend": lambda engagement, *, by, justification: intervention_case_set_result(engagement=engagement, result="B"),
+    "resume": lambda engagement, *, by, justification: intervention_case_close(
+        engagement=engagement, result="B", evidence=justification
+    ),
+    "cease": lambda engagement, *, by, justification: intervention_case_close(
+        engagement=engagement, result="B", evidence=justification
+    ),
+}

@@ -33,3 +33,12 @@ def plan_add_from_catalogue(*, plan: MitigationPlan, templates: list[MeasureTemp
         MitigationMeasure(plan=plan, title=t.title, measure_type=t.measure_type, nature=t.nature, review_notes="")
         for t in templates
     )
+
+
+# What the engagement's steps open in Action 5 (attached in MitigationConfig.ready(); hrddp.step_effects). The
+# core measures follow the first assessment version, which assessments attaches first (INSTALLED_APPS order).
+ENGAGEMENT_STEP_EFFECTS = {
+    "complete_coordination": lambda engagement, *, by, justification: plan_inherit_core_measures(
+        engagement=engagement
+    ),
+}

@@ -12,7 +12,7 @@ urlpatterns = [
     path("indicators/<str:quarter>/", views.indicator_entry, name="indicator_entry"),
 ]
 
-# HQ's portfolio reports are not under an engagement. To serve them, hrddp/urls.py needs:
+# HQ's portfolio reports are not under an engagement. To serve them, config/urls.py needs:
 portfolio_urlpatterns = [
     path("", views.portfolio_report_list, name="portfolio_reports"),
     path("<int:report_pk>.pdf", views.portfolio_report_pdf, name="portfolio_report_pdf"),

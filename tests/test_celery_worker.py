@@ -10,7 +10,7 @@ from celery.contrib.testing.worker import start_worker
 from kombu import pools
 from django.utils import timezone
 
-from hrddp.celery import app
+from config.celery import app
 from hrddp.models import Notification, Reminder, State
 from monitoring.tasks import deliver_reminder
 from tests.factories import EngagementFactory

@@ -50,8 +50,8 @@ def test_it_refuses_any_url_outside_the_apps_static_files(url):
 
 
 @pytest.mark.parametrize("url", [
-    "/static/../hrddp/settings.py",
-    "/static/%2e%2e/hrddp/settings.py",
+    "/static/../config/settings.py",
+    "/static/%2e%2e/config/settings.py",
     "/static/css/../../manage.py",
     "/static/",
     "/media/letters/2026/AAA-HRDDP-2026-0001.pdf",

@@ -17,10 +17,10 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 
 from hrddp import queue
-from hrddp.celery import app
+from config.celery import app
 from hrddp.models import Notification, Role
 from hrddp.notify import outbox_sweep
-from hrddp.schedules import BEAT_SCHEDULE
+from config.schedules import BEAT_SCHEDULE
 from hrddp.services import engagement_transition
 from tests.factories import SupportActivityFactory, user_with_role
 from tests.test_celery_worker import _fresh_connections
@@ -169,7 +169,7 @@ def test_a_worker_killed_mid_send_loses_nothing_and_repeats_the_email_once(tmp_p
     accepted = tmp_path / "accepted"
     worker = subprocess.Popen(
         [sys.executable, "-c", WORKER], cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "hrddp.settings_test", "DATABASE_URL": _database_url(),
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings_test", "DATABASE_URL": _database_url(),
              "OUTBOX_ACCEPTED": str(accepted)},
     )
     try:

@@ -19,7 +19,7 @@ from hrddp import queue
 from hrddp.models import AuditEntry, Notification, Reminder, Role, State
 from hrddp.notices import step_notices_create, transition_notice_send
 from hrddp.notify import notification_message_id, notify, outbox_sweep
-from hrddp.schedules import BEAT_SCHEDULE
+from config.schedules import BEAT_SCHEDULE
 from hrddp.services import engagement_transition
 from monitoring.jobs import job_daily_reminders
 from monitoring.reminders import reminder_deliver
@@ -230,7 +230,7 @@ def test_a_backlog_larger_than_a_batch_costs_one_batch_of_queries_per_run(pm, co
 
 
 def test_the_sweep_runs_every_minute_through_a_registered_task():
-    from hrddp.celery import app
+    from config.celery import app
 
     job = BEAT_SCHEDULE["deliver-outbox"]
     assert job["task"] == "hrddp.tasks.deliver_outbox" and job["task"] in app.tasks
@@ -240,7 +240,7 @@ def test_the_sweep_runs_every_minute_through_a_registered_task():
 def test_beats_database_scheduler_sends_the_sweep_with_its_expiry(db):
     from django_celery_beat.schedulers import ModelEntry
 
-    from hrddp.celery import app
+    from config.celery import app
 
     entry = ModelEntry.from_entry("deliver-outbox", app=app, **BEAT_SCHEDULE["deliver-outbox"])
 

@@ -1,7 +1,7 @@
 """Every periodic job names a task the worker knows, and the staged-import purge runs through it."""
 
-from hrddp.celery import app
-from hrddp.schedules import BEAT_SCHEDULE
+from config.celery import app
+from config.schedules import BEAT_SCHEDULE
 
 
 def test_every_scheduled_job_names_a_registered_task():

@@ -321,7 +321,7 @@ def measure_reading(content: bytes, file_format: str, *, settings: dict | None =
     with tempfile.NamedTemporaryFile(suffix=f".{file_format}", delete=False) as handle:
         handle.write(content)
     try:
-        env = os.environ | {"DJANGO_SETTINGS_MODULE": "hrddp.settings_test"}
+        env = os.environ | {"DJANGO_SETTINGS_MODULE": "config.settings_test"}
         completed = subprocess.run(
             [sys.executable, "-m", "tests.upload_files", handle.name, file_format, json.dumps(settings or {})],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,

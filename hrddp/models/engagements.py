@@ -70,6 +70,10 @@ def _label(text, who, style="primary"):
 
 PM, COM, EITHER = "Project manager", "Chief of Mission", "Project manager or Chief of Mission"
 
+# A step's body changes the engagement itself. What it opens or closes in a later Action's records (the
+# screening's suggested answers, an assessment version, the plan's core measures, the intervention case) is
+# attached by that Action's app (hrddp.step_effects), so the core imports none of them.
+
 
 class Engagement(ConcurrentTransitionMixin, models.Model):
     reference = models.CharField(max_length=40, unique=True, editable=False)
@@ -156,9 +160,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
         custom=_label("Start screening", PM),
     )
     def start_screening(self, *, by, justification):
-        from assessments.services import screening_prefill
-
-        screening_prefill(engagement=self)
+        pass
 
     @transition(
         field=state, source=State.SCREENING, target=State.NOT_APPLICABLE,
@@ -211,11 +213,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
         custom=_label("Coordination complete", PM),
     )
     def complete_coordination(self, *, by, justification):
-        from assessments.services import assessment_start
-        from mitigation.services import plan_inherit_core_measures
-
-        assessment_start(engagement=self, by=by)
-        plan_inherit_core_measures(engagement=self)
+        pass
 
     # --- Action 4 -------------------------------------------------------------
 
@@ -264,9 +262,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
         custom=_label("Reconsider: the recipient has taken measures", COM, "secondary"),
     )
     def reconsider(self, *, by, justification):
-        from assessments.services import assessment_start
-
-        assessment_start(engagement=self, by=by)
+        pass
 
     # --- Action 5 -------------------------------------------------------------
 
@@ -301,9 +297,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
         custom=_label("Start a reassessment", PM, "secondary"),
     )
     def start_reassessment(self, *, by, justification):
-        from assessments.services import assessment_start
-
-        assessment_start(engagement=self, by=by)
+        pass
 
     @transition(
         field=state, source=State.ACTIVE, target=State.CLOSED, permission=may_prepare_or_decide,
@@ -320,9 +314,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
         custom=_label("Open an intercession", EITHER, "danger"),
     )
     def open_intercession(self, *, by, justification):
-        from interventions.services import intervention_case_open
-
-        intervention_case_open(engagement=self, by=by, report=justification)
+        pass
 
     @transition(
         field=state, source=State.INTERCESSION, target=State.INTERCESSION,
@@ -330,9 +322,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
         custom=_label("Record the course of action", COM),
     )
     def record_course_of_action(self, *, by, justification):
-        from interventions.services import intervention_case_record_course
-
-        intervention_case_record_course(engagement=self, by=by)
+        pass
 
     @transition(
         field=state, source=State.INTERCESSION, target=State.ACTIVE,
@@ -340,9 +330,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
         custom=_label("Result A: violations addressed, continue", COM),
     )
     def resolve(self, *, by, justification):
-        from interventions.services import intervention_case_close
-
-        intervention_case_close(engagement=self, result="A", evidence=justification)
+        pass
 
     @transition(
         field=state, source=State.INTERCESSION, target=State.SUSPENDED,
@@ -350,18 +338,14 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
         custom=_label("Result B: suspend support", COM, "danger"),
     )
     def suspend(self, *, by, justification):
-        from interventions.services import intervention_case_set_result
-
-        intervention_case_set_result(engagement=self, result="B")
+        pass
 
     @transition(
         field=state, source=State.SUSPENDED, target=State.ACTIVE, permission=may_decide,
         custom=_label("Resume support: violations addressed", COM),
     )
     def resume(self, *, by, justification):
-        from interventions.services import intervention_case_close
-
-        intervention_case_close(engagement=self, result="B", evidence=justification)
+        pass
 
     @transition(
         field=state, source=State.INTERCESSION, target=State.CEASED,
@@ -373,9 +357,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
         custom=_label("Cease support", COM, "danger"),
     )
     def cease(self, *, by, justification):
-        from interventions.services import intervention_case_close
-
-        intervention_case_close(engagement=self, result="B", evidence=justification)
+        pass
 
     # --- Any time before support starts --------------------------------------
 

@@ -6,8 +6,8 @@ from pathlib import Path
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-test-only-secret-key-test-only")
 
-from hrddp.settings import *  # noqa: E402,F401,F403
-from hrddp.settings import DATABASES, STATIC_ROOT  # noqa: E402
+from config.settings import *  # noqa: E402,F401,F403
+from config.settings import DATABASES, STATIC_ROOT  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
