@@ -10,30 +10,22 @@ correction: a new letter that names the one it corrects.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
-import mimetypes
 from datetime import date
-from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
 
-from django.conf import settings
-from django.contrib.staticfiles import finders
-from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.dateformat import format as format_date
 
+from common.pdf import pdf_render, static_path_url
 from hrddp import access
 from hrddp.models import Engagement, Role, User
 from hrddp.services import audit_record
 from interventions.models import InterventionProcedure, Letter, LetterKind, LetterSequence
-
-if TYPE_CHECKING:
-    from weasyprint.urls import URLFetcher
 
 logger = logging.getLogger(__name__)
 
@@ -69,13 +61,8 @@ STANDARD_SUBJECTS = {
 
 SIGNATORY_TITLES = {"en": "Chief of Mission", "fr": "Chef de mission"}
 
-# The letter's own stylesheet, a static file served by the URL fetcher below.
+# The letter's own stylesheet, a static file served by common.pdf's URL fetcher.
 LETTER_STYLESHEET = "css/letters.css"
-
-# Relative URLs in a letter ("/static/...") reach the URL fetcher as they are:
-# this base has a scheme urljoin does not resolve against, and it is no origin
-# the fetcher would ever serve.
-_BASE_URL = "hrddp-letter:"
 
 
 class LetterRefused(Exception):
@@ -84,10 +71,6 @@ class LetterRefused(Exception):
 
 class LetterAlreadyIssued(LetterRefused):
     pass
-
-
-class LetterResourceRefused(ValueError):
-    """A letter asked for a resource other than the app's own static files."""
 
 
 # --- Who does what -------------------------------------------------------------
@@ -212,64 +195,6 @@ def letter_correction_initial(*, letter: Letter) -> dict:
 # --- Rendering -----------------------------------------------------------------
 
 
-def _static_path(url: str) -> str:
-    """The file behind an app static URL such as /static/css/letters.css, found like collectstatic finds it."""
-    parts = urlsplit(url)
-    if parts.scheme or parts.netloc:
-        raise LetterResourceRefused(f"Letters load only the app's own static files, not {url!r}.")
-    prefix = urlsplit(settings.STATIC_URL).path or "/static/"
-    path = unquote(parts.path)
-    if not path.startswith(prefix):
-        raise LetterResourceRefused(f"Letters load only the app's own static files, not {url!r}.")
-    relative = path[len(prefix):]
-    segments = relative.split("/")
-    if not relative or "\\" in relative or "\x00" in relative or any(s in ("", ".", "..") for s in segments):
-        raise LetterResourceRefused(f"Not a static file: {url!r}.")
-    try:
-        found = finders.find(relative)
-    except SuspiciousFileOperation as exc:
-        raise LetterResourceRefused(f"Not a static file: {url!r}.") from exc
-    if not found:
-        raise LetterResourceRefused(f"No such static file: {url!r}.")
-    return found
-
-
-@functools.cache
-def _fetcher_class():
-    # WeasyPrint is imported on first use: it takes most of a second and needs
-    # the system's Pango, which nothing but letters does.
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class StaticFilesOnlyFetcher(URLFetcher):
-        """Serves the app's own static files (/static/...) and data: URIs; refuses every other URL:
-        file://, http(s)://, ftp:// and the rest."""
-
-        def __init__(self):
-            super().__init__(allowed_protocols=("data",), allow_redirects=False)
-
-        def fetch(self, url, headers=None):
-            if url.startswith("data:"):
-                return super().fetch(url, headers)
-            path = _static_path(url)
-            with open(path, "rb") as stream:
-                body = stream.read()
-            content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, body, headers={"Content-Type": content_type})
-
-    return StaticFilesOnlyFetcher
-
-
-def static_path_url(name: str) -> str:
-    """The URL of a static file as the URL fetcher serves it: STATIC_URL's path and the file's own name."""
-    prefix = urlsplit(settings.STATIC_URL).path or "/static/"
-    return f"{prefix}{name}"
-
-
-def letter_url_fetcher() -> "URLFetcher":
-    """The URL fetcher letters are rendered with (see StaticFilesOnlyFetcher)."""
-    return _fetcher_class()()
-
-
 def _format_date(day: date, language: str) -> str:
     with translation.override(language):
         return format_date(day, "j F Y")
@@ -315,7 +240,6 @@ def _context(letter: Letter) -> dict:
     language = letter.language if letter.language in LANGUAGES else "en"
     day = letter.letter_date or timezone.localdate()
     signatory = letter.signatory
-    prefix = urlsplit(settings.STATIC_URL).path or "/static/"
     return {
         "letter": letter,
         "engagement": engagement,
@@ -330,7 +254,7 @@ def _context(letter: Letter) -> dict:
         "earlier": _earlier_letters(letter),
         "signatory_name": signatory.get_full_name() or signatory.username,
         "signatory_title": SIGNATORY_TITLES[language],
-        "stylesheet": f"{prefix}{LETTER_STYLESHEET}",
+        "stylesheets": [static_path_url(LETTER_STYLESHEET)],
     }
 
 
@@ -342,14 +266,7 @@ def letter_html(*, letter: Letter) -> str:
 
 def letter_render_pdf(*, letter: Letter) -> bytes:
     """The letter as PDF bytes, on the office's letterhead. A letter not yet issued is marked as a draft."""
-    progress = logging.getLogger("weasyprint.progress")
-    if progress.level == logging.NOTSET:
-        # Ten INFO lines per letter otherwise; LOGGING may still set another level.
-        progress.setLevel(logging.WARNING)
-    from weasyprint import HTML
-
-    html = HTML(string=letter_html(letter=letter), base_url=_BASE_URL, url_fetcher=letter_url_fetcher())
-    return html.write_pdf()
+    return pdf_render(letter_html(letter=letter))
 
 
 # --- Issuing and dispatch --------------------------------------------------------

@@ -7,10 +7,11 @@ found' (404); an action the user's role does not allow is 'forbidden' (403).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.pdf import pdf_response
 from hrddp import access
 from hrddp.models import Engagement, State
 from interventions import letters
@@ -45,15 +46,6 @@ def _suggested_kind(engagement: Engagement) -> str:
     if engagement.state == State.ACTIVE and latest is not None and latest.kind == LetterKind.SUSPENSION:
         return LetterKind.RESUMPTION
     return LetterKind.NOTIFICATION
-
-
-def _pdf_response(content: bytes, filename: str, *, attachment: bool) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    disposition = "attachment" if attachment else "inline"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    response["Content-Length"] = str(len(content))
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _detail(request, perms: access.EngagementAccess, letter, *, status=200, refusals=(), dispatch_form=None):
@@ -186,7 +178,7 @@ def letter_preview(request, pk, letter_pk):
     if letter.is_issued:
         return redirect("letter_pdf", pk=engagement.pk, letter_pk=letter.pk)
     content = letters.letter_render_pdf(letter=letter)
-    return _pdf_response(content, f"draft-{letter.reference.replace('/', '-')}.pdf", attachment=False)
+    return pdf_response(content, filename=f"draft-{letter.reference}.pdf")
 
 
 @login_required
@@ -219,7 +211,7 @@ def letter_pdf(request, pk, letter_pk):
         content = letters.letter_stored_pdf(letter=letter)
     except letters.LetterRefused as exc:
         return _detail(request, perms, letter, status=500, refusals=[str(exc)])
-    response = _pdf_response(content, f"{letter.reference.replace('/', '-')}.pdf", attachment=True)
+    response = pdf_response(content, filename=f"{letter.reference}.pdf", inline=False)
     response["X-Content-SHA256"] = letter.sha256
     return response
 

@@ -3,19 +3,19 @@ suspension evaluation, the steps, the letters to draft, the timeline, and the wh
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from common.pdf import pdf_render, pdf_response, static_path_url
 from hrddp import access
 from hrddp.models import Engagement, State
 from interventions import cases as services
@@ -47,8 +47,6 @@ LETTER_AFTER = {
     "resume": LetterKind.RESUMPTION,
     "cease": LetterKind.CESSATION,
 }
-# Relative URLs ("/static/...") reach the letters' URL fetcher as they are (see interventions.letters).
-_PDF_BASE_URL = "hrddp-case:"
 
 
 _WITH_PARTS = Engagement.objects.select_related("office", "recipient")
@@ -261,25 +259,14 @@ def case_skip(request, pk, case_pk):
 
 @login_required
 def case_pdf(request, pk, case_pk):
-    """The whole case record as one PDF (WeasyPrint, the letters' stylesheet and URL fetcher)."""
+    """The whole case record as one PDF, on the letters' stylesheet."""
     engagement = access.engagement_for_request(request, pk, queryset=_WITH_PARTS).engagement
     case = _case(engagement, case_pk)
     html = render_to_string(
         "interventions/pdf/case_record.html",
         {
             "engagement": engagement, "printed_at": timezone.now(), **case_record(engagement, case),
-            # The unhashed static path, which the URL fetcher finds whatever the static storage
-            # (a {% static %} URL carries the manifest's hash when DEBUG is off).
-            "stylesheet": letters.static_path_url(letters.LETTER_STYLESHEET),
+            "stylesheets": [static_path_url(letters.LETTER_STYLESHEET)],
         },
     )
-    progress = logging.getLogger("weasyprint.progress")
-    if progress.level == logging.NOTSET:
-        progress.setLevel(logging.WARNING)
-    from weasyprint import HTML
-
-    content = HTML(string=html, base_url=_PDF_BASE_URL, url_fetcher=letters.letter_url_fetcher()).write_pdf()
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{engagement.reference}-case-{case.pk}.pdf"'.replace("/", "-")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(pdf_render(html), filename=f"{engagement.reference}-case-{case.pk}.pdf")

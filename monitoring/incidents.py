@@ -15,17 +15,16 @@ incident through `IncidentPresenter`, so redaction lives here and nowhere else.
 from __future__ import annotations
 
 import csv
-import logging
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Case, Count, Max, Prefetch, Q, QuerySet, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from common.csv_safety import csv_safe
+from common.pdf import pdf_render, static_path_url
 from hrddp import access
 from hrddp.models import (
     CommandPeriod,
@@ -424,15 +423,6 @@ CSV_COLUMNS = [
     ("Source", lambda r: r["source_details"]),
 ]
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    """A cell a spreadsheet will not run as a formula: text starting with =, +, -, @, tab or CR gets a leading quote."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
-
-
 def incidents_write_csv(stream, incidents, presenter: IncidentPresenter) -> None:
     writer = csv.writer(stream)
     writer.writerow([csv_safe(header) for header, _ in CSV_COLUMNS])
@@ -443,13 +433,11 @@ def incidents_write_csv(stream, incidents, presenter: IncidentPresenter) -> None
 
 # --- The PDF of one incident record ------------------------------------------------------------
 
-INCIDENT_STYLESHEET = "css/letters.css"
-# Relative URLs ("/static/...") reach the URL fetcher unchanged (see interventions.letters).
-_BASE_URL = "hrddp-incident:"
+# The letters' page and letterhead, and the record's own headings and labels.
+INCIDENT_STYLESHEETS = ("css/letters.css", "css/incident.css")
 
 
 def incident_html(*, incident: Incident, presenter: IncidentPresenter, by: User) -> str:
-    prefix = urlsplit(settings.STATIC_URL).path or "/static/"
     return render_to_string(
         "monitoring/incident_pdf.html",
         {
@@ -459,25 +447,14 @@ def incident_html(*, incident: Incident, presenter: IncidentPresenter, by: User)
             "commanders": incident_commanders(incident),
             "printed_at": timezone.localtime(),
             "printed_by": by,
-            "stylesheet": f"{prefix}{INCIDENT_STYLESHEET}",
+            "stylesheets": [static_path_url(name) for name in INCIDENT_STYLESHEETS],
         },
     )
 
 
 def incident_render_pdf(*, incident: Incident, presenter: IncidentPresenter, by: User) -> bytes:
     """One incident record as a PDF, redacted as its reader must see it."""
-    from interventions.letters import letter_url_fetcher
-
-    progress = logging.getLogger("weasyprint.progress")
-    if progress.level == logging.NOTSET:
-        progress.setLevel(logging.WARNING)
-    from weasyprint import HTML
-
-    html = HTML(
-        string=incident_html(incident=incident, presenter=presenter, by=by), base_url=_BASE_URL,
-        url_fetcher=letter_url_fetcher(),
-    )
-    return html.write_pdf()
+    return pdf_render(incident_html(incident=incident, presenter=presenter, by=by))
 
 
 # --- Granting confidential access ------------------------------------------------------------

@@ -2,8 +2,8 @@
 that was active during the quarter, sent to its project manager, Chief of Mission and HQ,
 and a portfolio roll-up for HQ.
 
-Each report is rendered once to a PDF (WeasyPrint, with the letters' restricted
-URL fetcher), stored with the SHA-256 of its bytes, and never changes. A report
+Each report is rendered once to a PDF (common.pdf: WeasyPrint, fetching only the
+app's own static files), stored with the SHA-256 of its bytes, and never changes. A report
 exists once per engagement and quarter (portfolio: once per quarter): running
 the job again, or twice at once, creates nothing new and sends nothing twice.
 
@@ -19,7 +19,6 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import date
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -29,10 +28,10 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from common.pdf import pdf_render, static_path_url
 from hrddp.models import AuditEntry, Engagement, Reminder, Role, User
 from hrddp.notify import notify
 from hrddp.queue import enqueue_after_commit
-from interventions.letters import letter_url_fetcher
 from monitoring.indicators import (
     COUNT_KEYS,
     COUNT_LABELS,
@@ -52,8 +51,6 @@ from monitoring.quarters import Quarter, quarter_of
 logger = logging.getLogger(__name__)
 
 REPORT_STYLESHEET = "css/reports.css"
-# Like the letters' base: a scheme urljoin leaves alone, so "/static/..." reaches the fetcher as it is.
-_BASE_URL = "hrddp-report:"
 
 # Engagements whose tables are built together: one counting query per batch.
 BATCH_SIZE = 200
@@ -90,20 +87,6 @@ def _batches(items: list, size: int):
 # --- Rendering -------------------------------------------------------------------------------
 
 
-def _stylesheet_url() -> str:
-    prefix = urlsplit(settings.STATIC_URL).path or "/static/"
-    return f"{prefix}{REPORT_STYLESHEET}"
-
-
-def _render_pdf(html: str) -> bytes:
-    progress = logging.getLogger("weasyprint.progress")
-    if progress.level == logging.NOTSET:
-        progress.setLevel(logging.WARNING)
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=_BASE_URL, url_fetcher=letter_url_fetcher()).write_pdf()
-
-
 def _quarter_dates(quarter: Quarter) -> str:
     return f"{quarter.start.day} {quarter.start:%B} – {quarter.end.day} {quarter.end:%B %Y}"
 
@@ -119,7 +102,7 @@ def indicator_report_html(*, engagement: Engagement, quarter: Quarter, table: In
             "recipient": engagement.recipient, "quarter": quarter, "quarter_dates": _quarter_dates(quarter),
             "table": table, "measurement": table.measurement, "generated_on": timezone.localdate(),
             "violations_heading": VIOLATIONS_HEADING, "mitigation_heading": MITIGATION_HEADING,
-            "period_note": PERIOD_NOTE, "unfounded_note": UNFOUNDED_NOTE, "stylesheet": _stylesheet_url(),
+            "period_note": PERIOD_NOTE, "unfounded_note": UNFOUNDED_NOTE, "stylesheets": [static_path_url(REPORT_STYLESHEET)],
         },
     )
 
@@ -151,7 +134,7 @@ def indicator_report_create(
     existing = IndicatorReport.objects.filter(engagement=engagement, quarter_start=quarter.start).first()
     if existing is not None:
         return existing
-    content = _render_pdf(indicator_report_html(engagement=engagement, quarter=quarter, table=table))
+    content = pdf_render(indicator_report_html(engagement=engagement, quarter=quarter, table=table))
     report = IndicatorReport(engagement=engagement, quarter_start=quarter.start, created_at=timezone.now())
     try:
         return _store(report, f"indicators-{engagement.reference}-{quarter.label}.pdf", content)
@@ -212,7 +195,7 @@ def portfolio_report_html(*, quarter: Quarter, blocks: list[OfficeBlock]) -> str
             "legend": [(n, COUNT_LABELS[key]) for n, key in enumerate(COUNT_KEYS, start=1)],
             "columns": list(range(1, len(COUNT_KEYS) + 1)),
             "violations_heading": VIOLATIONS_HEADING, "period_note": PERIOD_NOTE, "unfounded_note": UNFOUNDED_NOTE,
-            "generated_on": timezone.localdate(), "stylesheet": _stylesheet_url(),
+            "generated_on": timezone.localdate(), "stylesheets": [static_path_url(REPORT_STYLESHEET)],
         },
     )
 
@@ -260,7 +243,7 @@ def portfolio_report_create(
         for batch in _batches(engagements, BATCH_SIZE):
             tables.update(indicator_tables(engagements=batch, quarter=quarter))
     blocks = portfolio_blocks(engagements=engagements, tables=tables)
-    content = _render_pdf(portfolio_report_html(quarter=quarter, blocks=blocks))
+    content = pdf_render(portfolio_report_html(quarter=quarter, blocks=blocks))
     report = PortfolioReport(quarter_start=quarter.start, created_at=timezone.now())
     try:
         return _store(

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.pdf import pdf_response
 from hrddp import access
 from hrddp.models import Engagement
 from monitoring import incidents
@@ -163,10 +164,7 @@ def incident_pdf(request, pk, incident_pk):
     engagement = perms.engagement
     presenter = incidents.IncidentPresenter.for_user(request.user, engagement)
     content = incidents.incident_render_pdf(incident=incident, presenter=presenter, by=request.user)
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{engagement.reference}-incident-{incident.pk}.pdf"'
-    response["Content-Length"] = str(len(content))
-    return _no_store(response)
+    return pdf_response(content, filename=f"{engagement.reference}-incident-{incident.pk}.pdf", inline=False)
 
 
 def _access_page(request, perms: access.EngagementAccess, form=None, *, status=200, refusals=()):

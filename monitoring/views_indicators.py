@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from common.pdf import pdf_response
 from hrddp import access
 from hrddp.models import Engagement
 from monitoring import indicators, reports
@@ -36,11 +37,9 @@ def _quarter(label: str) -> Quarter:
     return quarter
 
 
-def _pdf_response(content: bytes, filename: str, sha256: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Content-Length"] = str(len(content))
-    response["Cache-Control"] = "private, no-store"
+def _stored_pdf_response(content: bytes, filename: str, sha256: str) -> HttpResponse:
+    """A stored report, downloaded, with the SHA-256 recorded when it was made."""
+    response = pdf_response(content, filename=filename, inline=False)
     response["X-Content-SHA256"] = sha256
     return response
 
@@ -156,7 +155,7 @@ def indicator_report_pdf(request, pk, report_pk):
             status=500,
         )
     label = quarter_of(report.quarter_start).label
-    return _pdf_response(content, f"indicators-{engagement.reference}-{label}.pdf", report.sha256)
+    return _stored_pdf_response(content, f"indicators-{engagement.reference}-{label}.pdf", report.sha256)
 
 
 # --- HQ's portfolio reports (not tied to one engagement) -----------------------------------------
@@ -182,4 +181,4 @@ def portfolio_report_pdf(request, report_pk):
             request, "monitoring/report_portfolio_list.html",
             {"reports": [(report, quarter_of(report.quarter_start))], "refusal": str(exc)}, status=500,
         )
-    return _pdf_response(content, f"portfolio-{quarter_of(report.quarter_start).label}.pdf", report.sha256)
+    return _stored_pdf_response(content, f"portfolio-{quarter_of(report.quarter_start).label}.pdf", report.sha256)

@@ -15,11 +15,12 @@ from django.utils import timezone
 from import_export import fields, resources
 from import_export.formats.base_formats import CSV, XLSX
 
+from common.csv_safety import csv_safe
 from hrddp import access
 from hrddp.models import Engagement, RecipientCategory, State
 from interventions.models import Letter, LetterKind
 from mitigation.models import MeasureNature, MeasureStatus, MeasureType, MitigationMeasure
-from monitoring.incidents import REDACTED, csv_safe
+from monitoring.incidents import REDACTED
 from monitoring.models import CONFIDENTIAL_FIELDS, Channel, Incident, VerificationStatus, ViolationCategory
 from portfolio.queries import NOT_RATED
 
@@ -30,8 +31,8 @@ CHUNK_SIZE = 5000
 MAX_ROWS = 100_000
 
 def spreadsheet_safe(value):
-    """Text that a spreadsheet would read as a formula gets a leading apostrophe (the incidents' CSV rule);
-    numbers and dates pass as they are."""
+    """Text that a spreadsheet would read as a formula gets a leading apostrophe (common.csv_safety, the
+    rule of every export); numbers and dates pass as they are."""
     return csv_safe(value) if isinstance(value, str) else value
 
 

@@ -28,9 +28,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -39,6 +37,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from assessments.models import AssessmentStatus, RiskAssessment, RiskRating
+from common.pdf import pdf_render, static_path_url
 from hrddp import access
 from hrddp.models import (
     ActivityType, AuditEntry, Delivery, Engagement, Office, RecipientCategory, Role, State, SupportActivity,
@@ -47,7 +46,7 @@ from interventions.models import Exclusion, Letter, LetterKind
 from mitigation.models import MeasureStatus, MeasureType, MitigationMeasure
 from monitoring.indicators import COUNT_FILTERS, COUNT_KEYS, COUNT_LABELS, ENDED_STATES, VIOLATIONS_HEADING
 from monitoring.models import Channel, Incident, VerificationStatus, ViolationCategory
-from monitoring.reports import REPORT_STYLESHEET, _render_pdf
+from monitoring.reports import REPORT_STYLESHEET
 
 PERIOD_STYLESHEET = "css/period_report.css"
 
@@ -679,12 +678,6 @@ def period_report_data(*, user, start: date, end: date, office: Office | None = 
 # --- Rendering ----------------------------------------------------------------------------------------------
 
 
-def _static_url(path: str) -> str:
-    # The restricted fetcher serves only the app's own /static/... files.
-    prefix = urlsplit(settings.STATIC_URL).path or "/static/"
-    return f"{prefix}{path}"
-
-
 def period_report_html(*, data: PeriodReport) -> str:
     return render_to_string(
         "portfolio/pdf/period_report.html",
@@ -692,11 +685,11 @@ def period_report_html(*, data: PeriodReport) -> str:
             "report": data, "violations_heading": VIOLATIONS_HEADING,
             "risk_columns": [label for _, label in RISK_COLUMNS],
             "indicator_legend": [(n, COUNT_LABELS[key]) for n, key in enumerate(COUNT_KEYS, start=1)],
-            "stylesheets": [_static_url(REPORT_STYLESHEET), _static_url(PERIOD_STYLESHEET)],
+            "stylesheets": [static_path_url(REPORT_STYLESHEET), static_path_url(PERIOD_STYLESHEET)],
         },
     )
 
 
 def period_report_render_pdf(*, data: PeriodReport) -> bytes:
     """The report as a PDF (WeasyPrint, fetching nothing but the app's own stylesheets)."""
-    return _render_pdf(period_report_html(data=data))
+    return pdf_render(period_report_html(data=data))

@@ -5,24 +5,15 @@ field error, and the report itself covers only what the user may see.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from common.pdf import pdf_response
 from hrddp import access
 from monitoring.quarters import quarter_of
 from portfolio.forms_period import PeriodReportForm
 from portfolio.period_report import period_report_data, period_report_render_pdf
-
-
-def _pdf_download(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Content-Length"] = str(len(content))
-    # The report holds what this user may see: no shared cache keeps it.
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
@@ -44,5 +35,5 @@ def portfolio_period_report(request):
             user=request.user, start=form.cleaned_data["start"], end=form.cleaned_data["end"],
             office=form.cleaned_data["office"], country=form.cleaned_data["country"],
         )
-        return _pdf_download(period_report_render_pdf(data=data), data.filename)
+        return pdf_response(period_report_render_pdf(data=data), filename=data.filename, inline=False)
     return render(request, "portfolio/period_report_form.html", {"form": form}, status=400 if bound else 200)

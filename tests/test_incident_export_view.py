@@ -7,7 +7,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from monitoring.incidents import csv_safe
+from common.csv_safety import csv_safe
 from tests.factories import EngagementFactory
 from tests.test_incident_helpers import (  # noqa: F401 - fixtures
     CONFIDENTIAL_VALUES,

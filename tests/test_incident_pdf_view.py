@@ -1,4 +1,4 @@
-"""The PDF of one incident record: rendered on request (WeasyPrint, the letters' static-only URL fetcher),
+"""The PDF of one incident record: rendered on request (common.pdf, fetching only the app's static files),
 redacted as its reader must see it, scoped like every incident page."""
 
 import io

@@ -9,6 +9,7 @@ from django.test import override_settings
 from django.urls import reverse
 from pypdf import PdfReader
 
+from common import pdf
 from hrddp.models import Notification
 from interventions import letters
 from interventions.models import InterventionCase
@@ -104,8 +105,8 @@ def test_the_case_pdf_has_its_stylesheet_with_the_production_static_storage(clie
     # Given the static storage of DEBUG=0: hashed names from a manifest (here empty), so any {% static %}
     # in the PDF's template would fail, and a hashed URL would not be found by the fetcher.
     served = []
-    real = letters._static_path
-    monkeypatch.setattr(letters, "_static_path", lambda url: served.append(url) or real(url))
+    real = pdf._static_path
+    monkeypatch.setattr(pdf, "_static_path", lambda url: served.append(url) or real(url))
     storages = {
         "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
@@ -117,6 +118,6 @@ def test_the_case_pdf_has_its_stylesheet_with_the_production_static_storage(clie
 
     # Then the PDF is rendered with the letters' stylesheet
     assert response.status_code == 200
-    assert served == [letters.static_path_url(letters.LETTER_STYLESHEET)]
+    assert served == [pdf.static_path_url(letters.LETTER_STYLESHEET)]
     assert PdfReader(io.BytesIO(response.content)).pages
     assert "no-store" in response["Cache-Control"]

@@ -1,16 +1,16 @@
-"""What a letter may load while it is rendered: the app's own static files and
-data: URIs, nothing else (no file://, no http(s)://)."""
+"""What a PDF (a letter, a case or incident record, a report) may load while it is rendered:
+the app's own static files and data: URIs, nothing else (no file://, no http(s)://)."""
 
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-from interventions.letters import LetterResourceRefused, letter_url_fetcher
+from common.pdf import PdfResourceRefused, pdf_url_fetcher
 
 
 def _served(url: str) -> bytes:
-    response = letter_url_fetcher()(url)
+    response = pdf_url_fetcher()(url)
     try:
         return response.read()
     finally:
@@ -20,7 +20,7 @@ def _served(url: str) -> bytes:
 def test_it_serves_the_letter_stylesheet_from_the_apps_static_files():
     expected = (Path(settings.BASE_DIR) / "static" / "css" / "letters.css").read_bytes()
 
-    response = letter_url_fetcher()("/static/css/letters.css")
+    response = pdf_url_fetcher()("/static/css/letters.css")
 
     assert response.read() == expected
     assert response.content_type == "text/css"
@@ -45,8 +45,8 @@ def test_it_serves_a_data_uri():
     "//example.org/static/css/letters.css",
 ])
 def test_it_refuses_any_url_outside_the_apps_static_files(url):
-    with pytest.raises(LetterResourceRefused):
-        letter_url_fetcher()(url)
+    with pytest.raises(PdfResourceRefused):
+        pdf_url_fetcher()(url)
 
 
 @pytest.mark.parametrize("url", [
@@ -59,5 +59,5 @@ def test_it_refuses_any_url_outside_the_apps_static_files(url):
     "/static/css/no-such-file.css",
 ])
 def test_it_refuses_paths_that_are_not_a_static_file(url):
-    with pytest.raises(LetterResourceRefused):
-        letter_url_fetcher()(url)
+    with pytest.raises(PdfResourceRefused):
+        pdf_url_fetcher()(url)
