@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -11,7 +11,7 @@ from hrddp.models import Engagement, State
 from interventions.models import InterventionProcedure, LetterKind
 from mitigation import services
 from mitigation.forms import CatalogueForm, MeasureFormSet, PlanForm
-from mitigation.models import MeasureStatus, MeasureTemplate, MitigationPlan
+from mitigation.models import MeasureStatus, MeasureTemplate, MitigationMeasure, MitigationPlan
 from mitigation.procedure import ProcedureForm
 
 
@@ -20,8 +20,10 @@ _WITH_PARTS = Engagement.objects.select_related("office", "project", "recipient"
 
 def _factor_coverage(assessment, plan):
     """Each risk factor of the current assessment with how many live measures target it."""
-    if assessment is None:
+    if assessment is None or plan is None:
         return []
+    if plan.pk is None:  # a plan not yet saved targets nothing
+        return list(assessment.risk_factors.annotate(measure_count=Value(0)))
     return list(
         assessment.risk_factors.annotate(
             measure_count=Count(
@@ -41,10 +43,10 @@ def mitigation_plan(request, pk):
         if not editable:
             messages.error(request, "The plan can only be changed while the engagement is at the mitigation stage.")
             return redirect("mitigation_plan", pk=engagement.pk)
-    if editable:
-        plan, _ = MitigationPlan.objects.get_or_create(engagement=engagement)
-    else:
-        plan = MitigationPlan.objects.filter(engagement=engagement).first()
+    plan = MitigationPlan.objects.filter(engagement=engagement).first()
+    if plan is None and editable:
+        # A plan not yet written is shown empty and created by its first save: reading the page writes nothing.
+        plan = MitigationPlan(engagement_id=engagement.pk)  # by id: the engagement must not take it for its plan
     assessment = engagement.current_assessment
     factors = assessment.risk_factors.all() if assessment is not None else None
     data = request.POST if request.method == "POST" else None
@@ -53,7 +55,7 @@ def mitigation_plan(request, pk):
     if plan is not None:
         formset = MeasureFormSet(
             data, instance=plan, prefix="measures", factors=factors,
-            queryset=plan.measures.prefetch_related("risk_factors"),
+            queryset=plan.measures.prefetch_related("risk_factors") if plan.pk else MitigationMeasure.objects.none(),
         )
     status = 200
     if request.method == "POST":
@@ -66,7 +68,7 @@ def mitigation_plan(request, pk):
         request, "mitigation/plan.html",
         {
             "engagement": engagement, "plan": plan, "plan_form": plan_form, "formset": formset, "editable": editable,
-            "assessment": assessment, "coverage": _factor_coverage(assessment, plan) if plan else [],
+            "assessment": assessment, "coverage": _factor_coverage(assessment, plan),
             "catalogue_form": CatalogueForm(prefix="catalogue") if editable else None,
         },
         status=status,

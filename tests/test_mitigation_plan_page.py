@@ -130,7 +130,7 @@ def test_it_shows_the_project_manager_an_empty_plan_to_fill_in(client, pm, plann
 
     assert response.status_code == 200
     assert response.context["editable"] is True
-    assert MitigationPlan.objects.filter(engagement=planning).exists()
+    assert not MitigationPlan.objects.filter(engagement=planning).exists()  # reading the page writes nothing
     assert 'name="measures-TOTAL_FORMS"' in content
     for factor in factors:
         assert f'value="{factor.pk}"' in content
@@ -411,3 +411,20 @@ def test_it_runs_a_bounded_number_of_queries(client, request, django_assert_max_
         response = client.get(_url(planning))
 
     assert response.status_code == 200
+
+
+def test_reading_the_page_of_a_plan_not_yet_written_writes_nothing(client, pm, planning):
+    # Given a plan not yet written (no core measures inherited)
+    MitigationPlan.objects.filter(engagement=planning).delete()
+
+    # When the project manager opens the page
+    response, content = _get(client, pm, planning)
+
+    # Then the empty plan form is shown, every risk factor uncovered, and nothing is stored until a save
+    assert response.status_code == 200
+    assert 'name="plan-residual_risk"' in content
+    assert [f.measure_count for f in response.context["coverage"]] == [0, 0]
+    assert not MitigationPlan.objects.filter(engagement=planning).exists()
+
+    _post(client, pm, planning, _data())
+    assert MitigationPlan.objects.filter(engagement=planning).exists()
