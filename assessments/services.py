@@ -3,7 +3,6 @@ from django.db import transaction
 from assessments.models import AssessmentStatus, CoordinationRecord, PreconditionsCheck, RiskAssessment, Screening
 from hrddp.models import Engagement, RecipientCategory, User
 
-
 QUESTIONS = ["engages_security_force", "provides_support", "entirely_exempt"]
 
 

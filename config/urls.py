@@ -4,8 +4,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from hrddp import views, views_recipients
-from portfolio import views as portfolio_views
 from monitoring.urls_indicators import portfolio_urlpatterns
+from portfolio import views as portfolio_views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="engagement_list", permanent=False)),

@@ -23,7 +23,16 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
-from hrddp.models import GLOBAL_ROLES, Engagement, EngagementUserObjectPermission, Membership, Office, Recipient, Role, User
+from hrddp.models import (
+    GLOBAL_ROLES,
+    Engagement,
+    EngagementUserObjectPermission,
+    Membership,
+    Office,
+    Recipient,
+    Role,
+    User,
+)
 from hrddp.roles import role_may
 
 # --- The permissions, by codename ------------------------------------------------------------------

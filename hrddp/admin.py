@@ -8,13 +8,13 @@ from django.db import router, transaction
 
 from hrddp import access
 from hrddp.admin_scoping import (
-    SuperuserWritesMixin,
     AuditedAdminMixin,
     OfferedLookupsOnlyMixin,
     ReadOnlyAdmin,
     ReadOnlyInlineMixin,
     ScopedAdmin,
     ScopedChoicesMixin,
+    SuperuserWritesMixin,
 )
 from hrddp.models import (
     AuditEntry,

@@ -15,8 +15,14 @@ import time_machine
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import AssessmentElement, CitedSource, PreconditionsCheck, RiskElement
-from assessments.models import CoordinationRecord, RiskFactor
+from assessments.models import (
+    AssessmentElement,
+    CitedSource,
+    CoordinationRecord,
+    PreconditionsCheck,
+    RiskElement,
+    RiskFactor,
+)
 from hrddp.models import (
     ActivityType,
     CommandPeriod,

@@ -9,7 +9,8 @@ ask why a transition is refused.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ObjectDoesNotExist
 
@@ -20,14 +21,14 @@ Reasons = str | Iterable[str] | None
 
 
 class Guard:
-    def __init__(self, fn: Callable[["Engagement"], Reasons]):
+    def __init__(self, fn: Callable[[Engagement], Reasons]):
         self.fn = fn
         functools.update_wrapper(self, fn)
 
-    def __call__(self, engagement: "Engagement") -> bool:
+    def __call__(self, engagement: Engagement) -> bool:
         return not self.refusals(engagement)
 
-    def refusals(self, engagement: "Engagement") -> list[str]:
+    def refusals(self, engagement: Engagement) -> list[str]:
         result = self.fn(engagement)
         if result is None:
             return []
@@ -36,11 +37,11 @@ class Guard:
         return list(result)
 
 
-def guard(fn: Callable[["Engagement"], Reasons]) -> Guard:
+def guard(fn: Callable[[Engagement], Reasons]) -> Guard:
     return Guard(fn)
 
 
-def _related(engagement: "Engagement", name: str):
+def _related(engagement: Engagement, name: str):
     try:
         return getattr(engagement, name)
     except ObjectDoesNotExist:

@@ -7,9 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
-from hrddp.lifecycle import transition_from, is_transition, refusal_reasons
-from hrddp.notices import step_notices_create
+from hrddp.lifecycle import is_transition, refusal_reasons, transition_from
 from hrddp.models import AuditEntry, Engagement, Project, Recipient, SupportActivity, User
+from hrddp.notices import step_notices_create
 
 
 class EngagementChangedMeanwhile(Exception):

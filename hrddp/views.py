@@ -9,12 +9,11 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from hrddp import access, lifecycle
-from hrddp.http import safe_next
+from hrddp import access, lifecycle, services
 from hrddp.diagram import lifecycle_layout
 from hrddp.forms import ActivityFormSet, EngagementOpenForm, TransitionForm
-from hrddp.models import GovernmentFocalPoint, Engagement, Project, Recipient
-from hrddp import services
+from hrddp.http import safe_next
+from hrddp.models import Engagement, GovernmentFocalPoint, Project, Recipient
 from hrddp.services import EngagementChangedMeanwhile, TransitionRefused
 
 PAGE_SIZE = 50

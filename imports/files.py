@@ -685,7 +685,6 @@ def _check_sheet(source, limits: Limits) -> None:
     """Count the first sheet's rows, cells and characters before openpyxl parses it: libxml2 reads it, and
     every row is freed once counted, so neither a million rows nor a row of 16,384 cells costs memory."""
     from lxml import etree
-
     from openpyxl.utils.cell import column_index_from_string
 
     budget = limits.columns * _ELEMENTS_PER_COLUMN

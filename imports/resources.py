@@ -18,8 +18,8 @@ from imports.directory import folded, path_of
 from monitoring.incidents import PUBLIC_FIELDS, incident_problems
 from monitoring.models import (
     Channel,
-    InformationCredibility,
     Incident,
+    InformationCredibility,
     SourceReliability,
     VerificationStatus,
     ViolationCategory,

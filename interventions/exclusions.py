@@ -17,6 +17,7 @@ from hrddp import access
 from hrddp.models import Engagement, PersonOfInterest, Recipient, User
 from interventions.models import Exclusion, InterventionCase
 
+
 def _require_com(by: User, engagement: Engagement) -> None:
     access.require_decide(by, engagement, "Only the Chief of Mission records or lifts an exclusion.")
 
@@ -141,9 +142,9 @@ def exclusion_record(
             exclusion = Exclusion.objects.create(
                 engagement=engagement, case=case, person=person, unit=unit, reason=reason, excluded_by=by,
             )
-    except IntegrityError:
+    except IntegrityError as exc:
         already = in_force.select_related("engagement").first()
-        raise ValidationError(_already_excluded(already) if already else "This exclusion is already recorded.")
+        raise ValidationError(_already_excluded(already) if already else "This exclusion is already recorded.") from exc
     audit_record(
         engagement=engagement, actor=by, action="exclude", justification=reason,
         details={

@@ -1,8 +1,8 @@
 from django import forms
 
+from hrddp.forms import DateField
 from interventions import letters
 from interventions.models import LetterKind
-from hrddp.forms import DateField
 
 LANGUAGE_CHOICES = [("en", "English"), ("fr", "Français")]
 

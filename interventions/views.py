@@ -18,7 +18,6 @@ from interventions import letters
 from interventions.forms import DispatchForm, LetterForm
 from interventions.models import Letter, LetterKind
 
-
 _WITH_PARTS = Engagement.objects.select_related("office", "project", "recipient", "focal_point")
 
 

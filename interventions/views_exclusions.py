@@ -13,6 +13,7 @@ from hrddp.models import Engagement
 from interventions import exclusions as services
 from interventions.models import Exclusion
 
+
 class ExclusionForm(forms.Form):
     unit = forms.ModelChoiceField(queryset=None, required=False, label="Force, command or unit")
     person = forms.ModelChoiceField(queryset=None, required=False, label="Or a person")

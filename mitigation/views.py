@@ -14,7 +14,6 @@ from mitigation.forms import CatalogueForm, MeasureFormSet, PlanForm
 from mitigation.models import MeasureStatus, MeasureTemplate, MitigationMeasure, MitigationPlan
 from mitigation.procedure import ProcedureForm
 
-
 _WITH_PARTS = Engagement.objects.select_related("office", "project", "recipient")
 
 

@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from hrddp.access import may_see_confidential
 from hrddp.admin_scoping import ReadOnlyAdmin
-from monitoring.models import CONFIDENTIAL_FIELDS, IndicatorMeasurement, Incident
+from monitoring.models import CONFIDENTIAL_FIELDS, Incident, IndicatorMeasurement
 
 
 @admin.register(Incident)

@@ -40,8 +40,8 @@ from monitoring.escalation import incident_escalate
 from monitoring.models import (
     CONFIDENTIAL_FIELDS,
     Channel,
-    InformationCredibility,
     Incident,
+    InformationCredibility,
     SourceReliability,
     VerificationStatus,
     ViolationCategory,
@@ -346,7 +346,7 @@ class IncidentPresenter:
     confidential: bool
 
     @classmethod
-    def for_user(cls, user, engagement: Engagement) -> "IncidentPresenter":
+    def for_user(cls, user, engagement: Engagement) -> IncidentPresenter:
         return cls(engagement=engagement, confidential=access.may_see_confidential(user, engagement))
 
     def present(self, incident: Incident) -> dict:

@@ -12,12 +12,12 @@ the same whatever the number of engagements.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import reduce
 from operator import or_
-from typing import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -28,7 +28,7 @@ from django.utils import timezone
 from hrddp import access
 from hrddp.models import AuditEntry, Engagement, State, User
 from hrddp.services import audit_record
-from monitoring.models import Channel, IndicatorMeasurement, Incident, VerificationStatus
+from monitoring.models import Channel, Incident, IndicatorMeasurement, VerificationStatus
 from monitoring.quarters import Quarter, quarter_of
 
 # --- The ten indicators, worded as Box 6 words them -----------------------------------
@@ -109,7 +109,7 @@ class Counts:
     def as_dict(self) -> dict[str, int]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
-    def __add__(self, other: "Counts") -> "Counts":
+    def __add__(self, other: Counts) -> Counts:
         return Counts(**{k: v + getattr(other, k) for k, v in self.as_dict().items()})
 
 

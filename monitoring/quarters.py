@@ -22,11 +22,11 @@ class Quarter:
     def label(self) -> str:
         return f"{self.start.year}-Q{self.number}"
 
-    def next(self) -> "Quarter":
+    def next(self) -> Quarter:
         month = self.start.month + 3
         return Quarter(date(self.start.year + (month > 12), (month - 1) % 12 + 1, 1))
 
-    def previous(self) -> "Quarter":
+    def previous(self) -> Quarter:
         return quarter_of(self.start - timedelta(days=1))
 
     def __contains__(self, day: date) -> bool:

@@ -19,11 +19,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import AssessmentStatus, RiskAssessment
-from hrddp.models import AuditEntry, Engagement, Reminder, State
+from hrddp.models import Engagement, Reminder, State
 from hrddp.notify import ROLES_DECIDE, ROLES_HQ, ROLES_PREPARE, notify, people_of
 from mitigation.models import MeasureStatus, MitigationMeasure
-from monitoring.quarters import quarter_of
 from monitoring.models import IndicatorMeasurement
+from monitoring.quarters import quarter_of
 
 logger = logging.getLogger(__name__)
 

@@ -22,7 +22,6 @@ from monitoring.forms_indicators import IndicatorForm
 from monitoring.models import IndicatorMeasurement, IndicatorReport, PortfolioReport
 from monitoring.quarters import Quarter, parse_quarter, quarter_of
 
-
 _WITH_PARTS = Engagement.objects.select_related("office", "project", "recipient")
 
 

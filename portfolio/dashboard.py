@@ -10,8 +10,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlencode
 
 from django.db import connection
@@ -340,8 +339,8 @@ def _stay_lengths(engagements, *, scope: Scope) -> dict[str, list[float]]:
         days = "EXTRACT(EPOCH FROM (at - prev_at)) / 86400.0"
     else:
         days = "julianday(at) - julianday(prev_at)"
-    start = connection.ops.adapt_datetimefield_value(datetime.combine(scope.start, time.min, tzinfo=dt_timezone.utc))
-    end = connection.ops.adapt_datetimefield_value(datetime.combine(scope.end, time.max, tzinfo=dt_timezone.utc))
+    start = connection.ops.adapt_datetimefield_value(datetime.combine(scope.start, time.min, tzinfo=UTC))
+    end = connection.ops.adapt_datetimefield_value(datetime.combine(scope.end, time.max, tzinfo=UTC))
     table = AuditEntry._meta.db_table
     sql = f"""
         SELECT from_state, {days} FROM (

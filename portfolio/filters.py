@@ -12,8 +12,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from assessments.models import RiskRating
-from hrddp.forms import DateField
 from hrddp import access
+from hrddp.forms import DateField
 from hrddp.models import RecipientCategory, State
 from interventions.models import LetterKind
 from mitigation.models import MeasureNature, MeasureStatus, MeasureType

@@ -40,7 +40,15 @@ from assessments.models import AssessmentStatus, RiskAssessment, RiskRating
 from common.pdf import pdf_render, static_path_url
 from hrddp import access
 from hrddp.models import (
-    ActivityType, AuditEntry, Delivery, Engagement, Office, RecipientCategory, Role, State, SupportActivity,
+    ActivityType,
+    AuditEntry,
+    Delivery,
+    Engagement,
+    Office,
+    RecipientCategory,
+    Role,
+    State,
+    SupportActivity,
 )
 from interventions.models import Exclusion, Letter, LetterKind
 from mitigation.models import MeasureStatus, MeasureType, MitigationMeasure
@@ -419,7 +427,7 @@ def _activities(supported: QuerySet[Engagement]) -> dict[int, list[ActivityTally
     # In the order of the policy's list of support types.
     order = {value: n for n, value in enumerate(ActivityType.values)}
     found: dict[int, list[ActivityTally]] = defaultdict(list)
-    for (engagement_id, kind), tally in sorted(tallies.items(), key=lambda item: order.get(item[0][1], len(order))):
+    for (engagement_id, _kind), tally in sorted(tallies.items(), key=lambda item: order.get(item[0][1], len(order))):
         found[engagement_id].append(tally)
     return found
 

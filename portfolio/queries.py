@@ -21,6 +21,7 @@ from hrddp.models import AuditEntry, Engagement, Project, State
 from interventions.models import Letter
 from mitigation.models import MitigationMeasure
 from monitoring.models import Incident
+
 # What is overdue or waiting is what the daily reminders say it is.
 from monitoring.reminders import REASSESS_EVERY, decision_waiting_q, measures_past_due_q
 

@@ -6,8 +6,8 @@ narrow it. Exports take the same filters and need the export permission (403 wit
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -19,10 +19,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from hrddp import access
+from hrddp.forms import DateField
 from portfolio import dashboard as dashboards
 from portfolio import exports, queries
 from portfolio.filters import EngagementFilter, IncidentFilter, LetterFilter, MeasureFilter
-from hrddp.forms import DateField
 
 PAGE_SIZE = 50
 

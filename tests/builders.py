@@ -16,8 +16,8 @@ wrote nothing).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
-from typing import Callable, Iterable
 
 import pytest
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied

@@ -5,7 +5,6 @@ outsider); HQ and an auditor who see both."""
 import pytest
 
 from hrddp import queue
-
 from hrddp.models import Role
 from tests.factories import EngagementFactory, OfficeFactory, user_with_role
 

@@ -9,9 +9,9 @@ from django.urls import reverse
 from hrddp.models import Role, State
 from interventions.models import InterventionProcedure
 from mitigation.models import MitigationPlan
-from tests.pages import step_names
 from tests.builders import engagement_ready_for, fill_procedure, issue_notification_letter, reload
 from tests.factories import EngagementFactory, FocalPointFactory, user_with_role
+from tests.pages import step_names
 
 LETTER_MISSING = "The notification letter on the core principles (P¶19) has not been issued"
 RESIDUAL_HIGH = "The residual risk after mitigation is high: support cannot be approved."

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from assessments.models import AssessmentStatus, RiskAssessment
 from hrddp.models import AuditEntry, State
-from tests.pages import step_revisions
 from tests.builders import engagement_ready_for, reload, take
+from tests.pages import step_revisions
 
 RETURN = "Element 11 is thin: add the views of the women's groups on the IDP site."
 ENDORSE = "Endorsed: medium risk, manageable with the mitigation plan."

@@ -21,7 +21,6 @@ from hrddp.services import audit_record
 from tests.factories import EngagementFactory
 
 
-
 def on_postgresql(test):
     return pytest.mark.postgresql(
         pytest.mark.skipif(connection.vendor != "postgresql", reason="database roles exist on PostgreSQL only")(test)

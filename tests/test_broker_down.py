@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
 
-from hrddp import queue
 from config.celery import app
+from hrddp import queue
 from hrddp.models import AuditEntry, Reminder, State
 from monitoring.jobs import job_daily_reminders
 from tests.factories import EngagementFactory, SupportActivityFactory

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from kombu import pools
 from django.utils import timezone
+from kombu import pools
 
 from config.celery import app
 from hrddp.models import Notification, Reminder, State

@@ -1,7 +1,7 @@
 """The daily job: what is due, what is not yet, what is overdue; each reminder once."""
 
 import threading
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from datetime import timezone as tz
 
 import pytest
@@ -20,7 +20,7 @@ TODAY = date(2026, 11, 22)
 
 
 def _at(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 9, tzinfo=tz.utc)
+    return datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
 
 
 def _active(office, *, endorsed_on: date, years: int = 2, approved_on: date | None = None):

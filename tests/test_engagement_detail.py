@@ -9,8 +9,8 @@ from django.urls import reverse
 from assessments.models import RiskAssessment
 from hrddp.models import AuditEntry, State
 from hrddp.services import engagement_transition
-from tests.pages import step_urls
 from tests.factories import EngagementFactory, SupportActivityFactory
+from tests.pages import step_urls
 
 # At most this many queries, whatever the number of activities and history entries
 # (the guards of each step out of the current state run their own queries).

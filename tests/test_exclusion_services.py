@@ -7,7 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from hrddp.models import ActivityType, AuditEntry, PersonOfInterest, Recipient, SupportActivity
 from hrddp.services import engagement_open
 from interventions.exclusions import (
-    excluded_person_ids, excluded_unit_ids, exclusion_lift, exclusion_record,
+    excluded_person_ids,
+    excluded_unit_ids,
+    exclusion_lift,
+    exclusion_record,
 )
 from interventions.models import Exclusion
 from tests.factories import ProjectFactory

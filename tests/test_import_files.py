@@ -15,7 +15,7 @@ from tests.test_import_helpers import xlsx_bytes
 
 
 def test_rows_keep_the_spreadsheets_numbers_across_blank_lines():
-    content = "Name,Level\n\nPolice,force\n,\nArmy,force\n".encode()
+    content = b"Name,Level\n\nPolice,force\n,\nArmy,force\n"
     table = read_table(content, file_format="csv")
     assert table.headers == ["Name", "Level"]
     assert table.rows == [(3, ["Police", "force"]), (5, ["Army", "force"])]

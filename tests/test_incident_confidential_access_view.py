@@ -4,8 +4,8 @@ the Chief of Mission grants it to a member of the office, or withdraws it, each 
 import pytest
 from django.urls import reverse
 
-from hrddp.models import AuditEntry, Role
 from hrddp.access import may_see_confidential
+from hrddp.models import AuditEntry, Role
 from tests.factories import EngagementFactory, user_with_role
 from tests.test_incident_helpers import active, force, grant  # noqa: F401 - fixtures
 

@@ -1,7 +1,8 @@
 """Entering the project manager's five mitigation-effectiveness figures of a quarter (T/Box 6):
 one record per engagement and quarter, validated, audited as 'enter_indicators'."""
 
-from datetime import date, datetime, timezone as dt_timezone
+from datetime import UTC, date, datetime
+from datetime import timezone as dt_timezone
 from decimal import Decimal
 
 import pytest
@@ -23,7 +24,7 @@ FIGURES = {
 @pytest.fixture
 def active(engagement):
     Engagement.objects.filter(pk=engagement.pk).update(
-        state=State.ACTIVE, support_approved_at=datetime(2026, 5, 20, 10, tzinfo=dt_timezone.utc)
+        state=State.ACTIVE, support_approved_at=datetime(2026, 5, 20, 10, tzinfo=UTC)
     )
     return Engagement.objects.get(pk=engagement.pk)
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from hrddp.models import Engagement, State
 from monitoring.indicators import COUNT_LABELS, FIGURE_LABELS, UNFOUNDED_NOTE
-from monitoring.models import Channel, IndicatorMeasurement, Incident, VerificationStatus
+from monitoring.models import Channel, Incident, IndicatorMeasurement, VerificationStatus
 from monitoring.quarters import quarter_of
 from tests.factories import EngagementFactory
 

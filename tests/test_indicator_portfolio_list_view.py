@@ -1,6 +1,7 @@
 """HQ's list of quarterly portfolio reports."""
 
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
+from datetime import timezone as dt_timezone
 
 import pytest
 from django.urls import reverse
@@ -13,7 +14,7 @@ from monitoring.reports import portfolio_report_create, portfolio_report_url
 @pytest.fixture
 def reports(engagement):
     Engagement.objects.filter(pk=engagement.pk).update(
-        state=State.ACTIVE, support_approved_at=datetime(2026, 1, 5, tzinfo=dt_timezone.utc)
+        state=State.ACTIVE, support_approved_at=datetime(2026, 1, 5, tzinfo=UTC)
     )
     return [portfolio_report_create(quarter=parse_quarter(label)) for label in ("2026-Q2", "2026-Q3")]
 

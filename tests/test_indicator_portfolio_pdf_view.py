@@ -1,7 +1,8 @@
 """Downloading a stored portfolio report (HQ and auditors only)."""
 
 import hashlib
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
+from datetime import timezone as dt_timezone
 
 import pytest
 
@@ -13,7 +14,7 @@ from monitoring.reports import portfolio_report_create, portfolio_report_url
 @pytest.fixture
 def report(engagement, engagement_b):
     Engagement.objects.filter(pk__in=[engagement.pk, engagement_b.pk]).update(
-        state=State.ACTIVE, support_approved_at=datetime(2026, 1, 5, tzinfo=dt_timezone.utc)
+        state=State.ACTIVE, support_approved_at=datetime(2026, 1, 5, tzinfo=UTC)
     )
     return portfolio_report_create(quarter=parse_quarter("2026-Q3"))
 

@@ -1,6 +1,7 @@
 """The stored quarterly reports of an engagement, newest first, each with its fingerprint and download link."""
 
-from datetime import date, datetime, timezone as dt_timezone
+from datetime import UTC, date, datetime
+from datetime import timezone as dt_timezone
 
 import pytest
 from django.urls import reverse
@@ -13,7 +14,7 @@ from tests.factories import EngagementFactory
 
 def approved(engagement):
     Engagement.objects.filter(pk=engagement.pk).update(
-        state=State.ACTIVE, support_approved_at=datetime(2026, 1, 5, tzinfo=dt_timezone.utc)
+        state=State.ACTIVE, support_approved_at=datetime(2026, 1, 5, tzinfo=UTC)
     )
     return Engagement.objects.get(pk=engagement.pk)
 

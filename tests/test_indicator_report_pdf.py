@@ -3,7 +3,8 @@ with their values for the quarter and the previous quarters beside them; stored 
 Read back with pypdf."""
 
 import hashlib
-from datetime import date, datetime, timezone as dt_timezone
+from datetime import UTC, date, datetime
+from datetime import timezone as dt_timezone
 from decimal import Decimal
 from io import BytesIO
 
@@ -12,7 +13,7 @@ from pypdf import PdfReader
 
 from hrddp.models import Engagement, State
 from monitoring.indicators import COUNT_LABELS, FIGURE_LABELS
-from monitoring.models import Channel, IndicatorMeasurement, IndicatorReport, Incident, VerificationStatus
+from monitoring.models import Channel, Incident, IndicatorMeasurement, IndicatorReport, VerificationStatus
 from monitoring.quarters import parse_quarter
 from monitoring.reports import indicator_report_create
 
@@ -38,7 +39,7 @@ def active(engagement):
     engagement.title = "Community policing in Esse Province"
     engagement.save()
     Engagement.objects.filter(pk=engagement.pk).update(
-        state=State.ACTIVE, support_approved_at=datetime(2026, 4, 15, 9, tzinfo=dt_timezone.utc)
+        state=State.ACTIVE, support_approved_at=datetime(2026, 4, 15, 9, tzinfo=UTC)
     )
     return Engagement.objects.select_related("office", "project", "recipient").get(pk=engagement.pk)
 

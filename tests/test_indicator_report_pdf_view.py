@@ -1,7 +1,8 @@
 """Downloading a stored quarterly report: the very bytes whose SHA-256 was recorded."""
 
 import hashlib
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
+from datetime import timezone as dt_timezone
 
 import pytest
 from django.core.files.base import ContentFile
@@ -16,7 +17,7 @@ from tests.factories import EngagementFactory
 @pytest.fixture
 def report(engagement):
     Engagement.objects.filter(pk=engagement.pk).update(
-        state=State.ACTIVE, support_approved_at=datetime(2026, 1, 5, tzinfo=dt_timezone.utc)
+        state=State.ACTIVE, support_approved_at=datetime(2026, 1, 5, tzinfo=UTC)
     )
     return indicator_report_create(engagement=Engagement.objects.get(pk=engagement.pk), quarter=parse_quarter("2026-Q3"))
 

@@ -1,12 +1,13 @@
 """The table of the ten indicators (T/Box 6): the five counts and the project manager's five
 figures of a quarter, with the previous quarters beside them."""
 
-from datetime import date, datetime, time, timezone as dt_timezone
+from datetime import UTC, date, datetime, time
+from datetime import timezone as dt_timezone
 from decimal import Decimal
 
 from hrddp.models import Engagement, State
 from monitoring.indicators import COUNT_LABELS, FIGURE_LABELS, indicator_table, indicator_tables
-from monitoring.models import Channel, IndicatorMeasurement, Incident
+from monitoring.models import Channel, Incident, IndicatorMeasurement
 from monitoring.quarters import parse_quarter
 from tests.factories import EngagementFactory
 
@@ -15,7 +16,7 @@ Q3 = parse_quarter("2026-Q3")
 
 def approved_on(engagement, day):
     Engagement.objects.filter(pk=engagement.pk).update(
-        state=State.ACTIVE, support_approved_at=datetime.combine(day, time(10), tzinfo=dt_timezone.utc)
+        state=State.ACTIVE, support_approved_at=datetime.combine(day, time(10), tzinfo=UTC)
     )
     return Engagement.objects.get(pk=engagement.pk)
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 from assessments.models import AssessmentStatus
 from hrddp.models import State
 from mitigation.models import MeasureStatus, MeasureTemplate, MeasureType, MitigationMeasure, MitigationPlan
-from tests.pages import step_names
 from tests.builders import add_measure, complete_assessment, new_assessment_version, record_coordination, reload
 from tests.factories import EngagementFactory
+from tests.pages import step_names
 
 FACTORS = (
     "Reports of extrajudicial killings by the Rapid Intervention Unit",

@@ -16,11 +16,11 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 
-from hrddp import queue
 from config.celery import app
+from config.schedules import BEAT_SCHEDULE
+from hrddp import queue
 from hrddp.models import Notification, Role
 from hrddp.notify import outbox_sweep
-from config.schedules import BEAT_SCHEDULE
 from hrddp.services import engagement_transition
 from tests.factories import SupportActivityFactory, user_with_role
 from tests.test_celery_worker import _fresh_connections

@@ -14,12 +14,12 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from config.schedules import BEAT_SCHEDULE
 from hrddp import notify as notify_module
 from hrddp import queue
 from hrddp.models import AuditEntry, Notification, Reminder, Role, State
 from hrddp.notices import step_notices_create, transition_notice_send
 from hrddp.notify import notification_message_id, notify, outbox_sweep
-from config.schedules import BEAT_SCHEDULE
 from hrddp.services import engagement_transition
 from monitoring.jobs import job_daily_reminders
 from monitoring.reminders import reminder_deliver

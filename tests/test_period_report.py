@@ -1,7 +1,8 @@
 """The portfolio report for a chosen period (P¶24): the nature and scope of the support, the
 measures employed, and the impact, over what the user may see."""
 
-from datetime import date, datetime, timezone as dt_timezone
+from datetime import UTC, date, datetime
+from datetime import timezone as dt_timezone
 from decimal import Decimal
 from io import BytesIO
 
@@ -23,7 +24,7 @@ START, END = date(2026, 1, 1), date(2026, 6, 30)
 
 
 def at(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 9, tzinfo=dt_timezone.utc)
+    return datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
 
 
 def pdf_text(content: bytes) -> str:

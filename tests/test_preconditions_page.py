@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from assessments.models import PreconditionsCheck
 from hrddp.models import State
-from tests.pages import step_names
 from tests.builders import PRECONDITION_EVIDENCE, PRECONDITION_KEYS, record_preconditions, reload
 from tests.factories import EngagementFactory
+from tests.pages import step_names
 
 MISSING_EVIDENCE = "Give the evidence for this answer."
 

@@ -3,7 +3,8 @@ ended, its indicator report (PDF, stored) sent to the project manager, the Chief
 and HQ's portfolio roll-up. Idempotent: each report and each notification once, however often it runs."""
 
 import hashlib
-from datetime import date, datetime, timezone as dt_timezone
+from datetime import UTC, date, datetime
+from datetime import timezone as dt_timezone
 from io import BytesIO, StringIO
 
 import pytest
@@ -16,7 +17,7 @@ from pypdf import PdfReader
 from hrddp.models import AuditEntry, Engagement, Notification, Reminder, Role, State
 from monitoring import reports
 from monitoring.indicators import indicator_tables
-from monitoring.models import Channel, IndicatorReport, Incident, PortfolioReport
+from monitoring.models import Channel, Incident, IndicatorReport, PortfolioReport
 from monitoring.quarters import parse_quarter
 from monitoring.reports import engagements_active_during, reports_for_quarter
 from tests.factories import EngagementFactory, user_with_role
@@ -26,7 +27,7 @@ RUN_ON = date(2026, 10, 5)  # in Q4: the reports are those of Q3
 
 
 def at(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 9, tzinfo=dt_timezone.utc)
+    return datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
 
 
 def active_engagement(office, *, approved=date(2026, 1, 10), state=State.ACTIVE, changed=None, **fields):

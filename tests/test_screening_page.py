@@ -9,9 +9,9 @@ from django.urls import reverse
 from assessments.models import Screening
 from assessments.services import screening_prefill
 from hrddp.models import ActivityType, RecipientCategory, State
-from tests.pages import step_names
 from tests.builders import complete_screening, describe_activities, reload
 from tests.factories import EngagementFactory, RecipientFactory
+from tests.pages import step_names
 
 QUESTIONS = ["engages_security_force", "provides_support", "entirely_exempt"]
 CORRECTION_WITHOUT_REASON = "You changed the suggested answer: say why."

@@ -12,10 +12,10 @@ import random
 import time
 from bisect import bisect_left
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Callable
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -55,7 +55,7 @@ from hrddp.roles import GROUP_NAMES
 from interventions.letters import standard_subject
 from interventions.models import Exclusion, InterventionCase, InterventionProcedure, Letter, LetterKind, LetterSequence
 from mitigation.models import MeasureNature, MeasureStatus, MeasureType, MitigationMeasure, MitigationPlan
-from monitoring.models import Channel, IndicatorMeasurement, Incident, VerificationStatus, ViolationCategory
+from monitoring.models import Channel, Incident, IndicatorMeasurement, VerificationStatus, ViolationCategory
 from monitoring.quarters import quarter_of
 from portfolio.management.synthetic import names as N
 from portfolio.management.synthetic.timeline import Episode, History, Timeline, history_of, states_for, timeline_for
