@@ -3,6 +3,8 @@ from datetime import date
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
+from hrddp.activity_rules import activity_target_refusal
+
 # Dates a user may type anywhere: far enough back for old allegations, far enough ahead for any project.
 # Beyond them a date is a typing slip, and arithmetic on it (a due date plus a year) would overflow.
 EARLIEST_DATE = date(1900, 1, 1)
@@ -139,11 +141,9 @@ class ActivityForm(forms.Form):
             self.add_error("implementing_partner", "Name the implementing partner for indirect support.")
         target = data.get("target_unit")
         if target is not None:
-            from interventions.exclusions import excluded_units, exclusion_refusal
-
-            exclusion = excluded_units(target.country).get(target.pk)
-            if exclusion is not None:
-                self.add_error("target_unit", exclusion_refusal(exclusion))
+            why = activity_target_refusal(target)
+            if why:
+                self.add_error("target_unit", why)
         return data
 
 

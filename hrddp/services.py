@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
+from hrddp.activity_rules import activity_target_check
 from hrddp.lifecycle import is_transition, refusal_reasons, transition_from
 from hrddp.models import AuditEntry, Engagement, Project, Recipient, SupportActivity, User
 from hrddp.notices import step_notices_create
@@ -44,12 +45,10 @@ def engagement_open(
     )
     engagement.full_clean(exclude=["reference", "state"])
     engagement.save()
-    from interventions.exclusions import activity_target_check
-
     for activity in activities or []:
         item = SupportActivity(engagement=engagement, **activity)
         item.full_clean()
-        # No new activity may go to an excluded person's unit or an excluded unit (T/Box 7).
+        # Nowhere outside the recipient, nor to a unit a later Action excluded (T/Box 7).
         activity_target_check(engagement=engagement, target_unit=item.target_unit)
         item.save()
     audit_record(

@@ -93,15 +93,11 @@ def exclusion_refusal(exclusion: Exclusion) -> str:
     )
 
 
-def activity_target_check(*, engagement: Engagement, target_unit: Recipient | None) -> None:
-    """Refuse (ValidationError) a new activity aimed at an excluded unit, or at a unit outside the recipient."""
-    recipient = engagement.recipient
-    target = target_unit or recipient
-    if target_unit is not None and recipient.pk not in {r.pk for r in target_unit.lineage()}:
-        raise ValidationError(f"The activity must go to {recipient} or one of its commands or units.")
-    exclusion = excluded_units(recipient.country).get(target.pk)
-    if exclusion is not None:
-        raise ValidationError(exclusion_refusal(exclusion))
+def excluded_target_refusal(target: Recipient) -> str | None:
+    """Why no new activity may go to `target`: it is excluded, or under an excluded command or force.
+    Laid on the core's activity rules by InterventionsConfig.ready() (hrddp.activity_rules)."""
+    exclusion = excluded_units(target.country).get(target.pk)
+    return exclusion_refusal(exclusion) if exclusion is not None else None
 
 
 def _already_excluded(exclusion: Exclusion) -> str:
