@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from hrddp.models import Engagement, Membership, Notification, Reminder, Role, User
@@ -187,8 +188,6 @@ def reminders_deliver_pending(*, limit: int = EMAIL_BATCH) -> dict:
 
     Each delivery claims its reminder, so a reminder another worker delivers at the same time is
     delivered once; one that fails is recorded and tried again at the next run, after the others."""
-    from monitoring.reminders import reminder_deliver
-
     ids = list(
         Reminder.objects.filter(sent_at__isnull=True)
         .order_by("attempts", "created_at", "pk")
@@ -242,3 +241,45 @@ def unread_count(user) -> int:
 ROLES_PREPARE = {Role.PROJECT_MANAGER}
 ROLES_DECIDE = {Role.CHIEF_OF_MISSION}
 ROLES_HQ = {Role.HQ_HUMAN_RIGHTS}
+
+
+# --- Reminders: who hears of each kind, and delivering one (the daily job in monitoring records them) ---
+
+# Who hears of each kind of reminder.
+AUDIENCE = {
+    Reminder.Kind.REASSESSMENT_DUE: ROLES_PREPARE | ROLES_DECIDE,
+    Reminder.Kind.REASSESSMENT_OVERDUE: ROLES_PREPARE | ROLES_DECIDE,
+    Reminder.Kind.MEASURE_OVERDUE: ROLES_PREPARE,
+    Reminder.Kind.DECISION_WAITING: ROLES_DECIDE,
+    Reminder.Kind.INDICATORS_MISSING: ROLES_PREPARE,
+    Reminder.Kind.SUSPENSION_UNREVIEWED: ROLES_PREPARE | ROLES_DECIDE,
+    Reminder.Kind.GRAVE_VIOLATION: ROLES_DECIDE | ROLES_HQ,
+    Reminder.Kind.QUARTERLY_REPORT: ROLES_PREPARE | ROLES_DECIDE | ROLES_HQ,
+}
+
+
+NOTIFICATION_KIND = {Reminder.Kind.GRAVE_VIOLATION: "escalation", Reminder.Kind.QUARTERLY_REPORT: "report"}
+
+
+def _link(reminder: Reminder) -> str:
+    if reminder.kind == Reminder.Kind.QUARTERLY_REPORT:
+        return reverse("indicator_reports", args=[reminder.engagement_id])
+    return reverse("engagement_detail", args=[reminder.engagement_id])
+
+
+def reminder_deliver(*, reminder_id: int) -> bool:
+    """Send one reminder to its audience, in the app and by e-mail; False if it was already sent."""
+    with transaction.atomic():
+        claimed = Reminder.objects.filter(pk=reminder_id, sent_at__isnull=True).update(sent_at=timezone.now())
+        if not claimed:
+            return False
+        reminder = Reminder.objects.select_related("engagement", "engagement__office").get(pk=reminder_id)
+        engagement = reminder.engagement
+        users = people_of([engagement], AUDIENCE[reminder.kind])[engagement.pk]
+        notify(
+            users, kind=NOTIFICATION_KIND.get(reminder.kind, "reminder"),
+            title=f"{reminder.get_kind_display()}: {engagement.reference}",
+            body=f"{engagement.reference} — {engagement.title}\n\n{reminder.detail}".strip(),
+            engagement=engagement, url=_link(reminder), reminder=reminder, key=f"reminder:{reminder.pk}",
+        )
+    return True

@@ -13,14 +13,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Max, OuterRef, Q, Subquery
-from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import AssessmentStatus, RiskAssessment
 from hrddp.models import Engagement, Reminder, State
-from hrddp.notify import ROLES_DECIDE, ROLES_HQ, ROLES_PREPARE, notify, people_of
 from mitigation.models import MeasureStatus, MitigationMeasure
 from monitoring.models import IndicatorMeasurement
 from monitoring.quarters import quarter_of
@@ -31,28 +28,6 @@ REASSESS_EVERY = timedelta(days=365)
 DUE_SOON = timedelta(days=30)
 INDICATOR_GRACE = timedelta(days=14)
 SUSPENSION_REVIEW = timedelta(days=30)
-
-# Who hears of each kind of reminder.
-AUDIENCE = {
-    Reminder.Kind.REASSESSMENT_DUE: ROLES_PREPARE | ROLES_DECIDE,
-    Reminder.Kind.REASSESSMENT_OVERDUE: ROLES_PREPARE | ROLES_DECIDE,
-    Reminder.Kind.MEASURE_OVERDUE: ROLES_PREPARE,
-    Reminder.Kind.DECISION_WAITING: ROLES_DECIDE,
-    Reminder.Kind.INDICATORS_MISSING: ROLES_PREPARE,
-    Reminder.Kind.SUSPENSION_UNREVIEWED: ROLES_PREPARE | ROLES_DECIDE,
-    Reminder.Kind.GRAVE_VIOLATION: ROLES_DECIDE | ROLES_HQ,
-    Reminder.Kind.QUARTERLY_REPORT: ROLES_PREPARE | ROLES_DECIDE | ROLES_HQ,
-}
-
-
-NOTIFICATION_KIND = {Reminder.Kind.GRAVE_VIOLATION: "escalation", Reminder.Kind.QUARTERLY_REPORT: "report"}
-
-
-def _link(reminder: Reminder) -> str:
-    if reminder.kind == Reminder.Kind.QUARTERLY_REPORT:
-        return reverse("indicator_reports", args=[reminder.engagement_id])
-    return reverse("engagement_detail", args=[reminder.engagement_id])
-
 
 @dataclass(frozen=True)
 class Due:
@@ -172,19 +147,3 @@ def reminders_record(*, due: list[Due]) -> list[int]:
     return list(Reminder.objects.filter(sent_at__isnull=True).values_list("pk", flat=True))
 
 
-def reminder_deliver(*, reminder_id: int) -> bool:
-    """Send one reminder to its audience, in the app and by e-mail; False if it was already sent."""
-    with transaction.atomic():
-        claimed = Reminder.objects.filter(pk=reminder_id, sent_at__isnull=True).update(sent_at=timezone.now())
-        if not claimed:
-            return False
-        reminder = Reminder.objects.select_related("engagement", "engagement__office").get(pk=reminder_id)
-        engagement = reminder.engagement
-        users = people_of([engagement], AUDIENCE[reminder.kind])[engagement.pk]
-        notify(
-            users, kind=NOTIFICATION_KIND.get(reminder.kind, "reminder"),
-            title=f"{reminder.get_kind_display()}: {engagement.reference}",
-            body=f"{engagement.reference} — {engagement.title}\n\n{reminder.detail}".strip(),
-            engagement=engagement, url=_link(reminder), reminder=reminder, key=f"reminder:{reminder.pk}",
-        )
-    return True

@@ -5,8 +5,8 @@ from datetime import date
 from celery import shared_task
 from django.utils import timezone
 
+from hrddp.notify import reminder_deliver
 from monitoring import jobs
-from monitoring.reminders import reminder_deliver
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(Exception,), retry_backoff=30, max_retries=8)

@@ -19,10 +19,9 @@ from hrddp import notify as notify_module
 from hrddp import queue
 from hrddp.models import AuditEntry, Notification, Reminder, Role, State
 from hrddp.notices import step_notices_create, transition_notice_send
-from hrddp.notify import notification_message_id, notify, outbox_sweep
+from hrddp.notify import notification_message_id, notify, outbox_sweep, reminder_deliver
 from hrddp.services import engagement_transition
 from monitoring.jobs import job_daily_reminders
-from monitoring.reminders import reminder_deliver
 from tests.factories import EngagementFactory, SupportActivityFactory, user_with_role
 from tests.test_broker_down import broker_down  # noqa: F401 - fixture
 
