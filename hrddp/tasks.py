@@ -4,7 +4,7 @@ from celery import shared_task
 from django.core.management import call_command
 
 from hrddp.notices import transition_notice_send
-from hrddp.notify import notifications_email, outbox_drain
+from hrddp.notify import notifications_email, outbox_drain, reminder_deliver
 
 # One run of the outbox sweep goes on, batch after batch, for at most this long: the next run
 # starts a minute later.
@@ -31,3 +31,8 @@ def deliver_outbox() -> dict:
     """Every minute: deliver what the tasks sent after commit did not (a broker outage, a worker
     killed), so that nothing written waits longer than a minute after the queue is back."""
     return outbox_drain(seconds=SWEEP_SECONDS)
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=(Exception,), retry_backoff=30, max_retries=8)
+def deliver_reminder(self, reminder_id: int) -> bool:
+    return reminder_deliver(reminder_id=reminder_id)

@@ -16,7 +16,7 @@ def incident_escalate(*, incident: Incident) -> Reminder | None:
     engagement = incident.engagement
     if engagement.state not in (State.ACTIVE, State.INTERCESSION, State.SUSPENDED):
         return None
-    from monitoring.tasks import deliver_reminder
+    from hrddp.tasks import deliver_reminder
 
     with transaction.atomic():
         now = timezone.now()

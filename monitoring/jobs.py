@@ -8,6 +8,7 @@ from datetime import date
 
 from hrddp.notify import outbox_drain
 from hrddp.queue import enqueue_after_commit
+from hrddp.tasks import deliver_reminder
 from monitoring.reminders import reminders_due, reminders_record
 
 logger = logging.getLogger(__name__)
@@ -18,8 +19,6 @@ OUTBOX_BY_HAND_SECONDS = 600
 def job_daily_reminders(*, today: date) -> dict:
     """Record what is due today and deliver every reminder not yet delivered (including any that
     a broker outage held back). Should a delivery task be lost, the outbox sweep delivers it."""
-    from monitoring.tasks import deliver_reminder
-
     due = reminders_due(today=today)
     pending = reminders_record(due=due)
     for pk in pending:

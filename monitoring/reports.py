@@ -32,6 +32,7 @@ from common.pdf import pdf_render, static_path_url
 from hrddp.models import AuditEntry, Engagement, Reminder, Role, User
 from hrddp.notify import notify
 from hrddp.queue import enqueue_after_commit
+from hrddp.tasks import deliver_reminder
 from monitoring.indicators import (
     COUNT_KEYS,
     COUNT_LABELS,
@@ -305,8 +306,6 @@ def _record_reminders(quarter: Quarter) -> list[int]:
 def reports_for_quarter(*, today: date) -> dict:
     """The reports of the quarter that ended before `today`: each engagement's indicator report, its
     reminder to the PM, the COM and HQ, and the portfolio report for HQ."""
-    from monitoring.tasks import deliver_reminder
-
     quarter = quarter_of(today).previous()
     engagements = list(engagements_active_during(quarter))
     done = set(

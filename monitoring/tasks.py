@@ -11,6 +11,7 @@ from monitoring import jobs
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(Exception,), retry_backoff=30, max_retries=8)
 def deliver_reminder(self, reminder_id: int) -> bool:
+    # Kept under its old name for messages queued before delivery moved to the core (hrddp.tasks).
     return reminder_deliver(reminder_id=reminder_id)
 
 

@@ -12,7 +12,7 @@ from kombu import pools
 
 from config.celery import app
 from hrddp.models import Notification, Reminder, State
-from monitoring.tasks import deliver_reminder
+from hrddp.tasks import deliver_reminder
 from tests.factories import EngagementFactory
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
