@@ -1,6 +1,6 @@
 from hrddp.access import may_import, sees_every_office
-from hrddp.notify import unread_count
-from hrddp.queue import background_delay_notice, background_delayed
+from hrddp.notify import background_delay_notice, unread_count
+from hrddp.queue import background_delayed
 
 
 def inbox(request):

@@ -232,6 +232,19 @@ def emails_waiting() -> int:
     return Notification.objects.filter(emailed_at__isnull=True, user__is_active=True).exclude(user__email="").count()
 
 
+def background_delay_notice() -> str:
+    """What the pages say while the broker cannot be reached: how many e-mails wait, and that they
+    are not lost (one query, made only while the notice shows)."""
+    waiting = emails_waiting()
+    if waiting == 0:
+        queued = "no e-mail is waiting; anything new will go out as soon as the queue is back"
+    elif waiting == 1:
+        queued = "1 e-mail is waiting and will go out as soon as the queue is back"
+    else:
+        queued = f"{waiting:,} e-mails are waiting and will go out as soon as the queue is back"
+    return f"Background work is delayed: the message queue cannot be reached, so {queued}. Nothing is lost."
+
+
 def unread_count(user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0

@@ -28,21 +28,6 @@ def background_delayed() -> bool:
     return time.monotonic() - _last_failure < DELAY_NOTICE_SECONDS if _last_failure else False
 
 
-def background_delay_notice() -> str:
-    """What the pages say while the broker cannot be reached: how many e-mails wait, and that they
-    are not lost (one query, made only while the notice shows)."""
-    from hrddp.notify import emails_waiting
-
-    waiting = emails_waiting()
-    if waiting == 0:
-        queued = "no e-mail is waiting; anything new will go out as soon as the queue is back"
-    elif waiting == 1:
-        queued = "1 e-mail is waiting and will go out as soon as the queue is back"
-    else:
-        queued = f"{waiting:,} e-mails are waiting and will go out as soon as the queue is back"
-    return f"Background work is delayed: the message queue cannot be reached, so {queued}. Nothing is lost."
-
-
 def _send(task, args, kwargs):
     global _last_failure
     if _last_failure and time.monotonic() - _last_failure < RETRY_AFTER_SECONDS:

@@ -421,7 +421,7 @@ def test_the_delay_notice_says_how_many_emails_wait_and_that_nothing_is_lost(cli
 def test_the_delay_notice_counts_one_email_in_the_singular(pm):
     _pending([pm], 1)
 
-    assert "so 1 e-mail is waiting and will go out" in queue.background_delay_notice()
+    assert "so 1 e-mail is waiting and will go out" in notify_module.background_delay_notice()
 
 
 def test_pages_count_nothing_while_the_queue_is_reachable(client, pm, monkeypatch):
