@@ -19,6 +19,7 @@ from import_export.results import RowResult
 
 from hrddp import access
 from hrddp.models import (
+    SUPPORTED_STATES,
     CommandPeriod,
     Engagement,
     Office,
@@ -26,7 +27,6 @@ from hrddp.models import (
     Recipient,
     RecipientCategory,
     RecipientLevel,
-    State,
     User,
 )
 from imports import resources
@@ -40,8 +40,6 @@ from monitoring.models import Channel, InformationCredibility, SourceReliability
 logger = logging.getLogger(__name__)
 
 ROW = resources.ROW
-# The states in which monitoring.escalation.incident_escalate alerts the Chief of Mission and HQ.
-ESCALATING_STATES = (State.ACTIVE, State.INTERCESSION, State.SUSPENDED)
 
 
 class FileProblem(Exception):
@@ -450,7 +448,7 @@ class IncidentsImporter(Importer):
 
     def row_done(self, resource, row, instance, report):
         self._created.append(instance)
-        if instance.gives_substantial_grounds_of_grave_violation and instance.engagement.state in ESCALATING_STATES:
+        if instance.gives_substantial_grounds_of_grave_violation and instance.engagement.state in SUPPORTED_STATES:
             report.note = "Grave violation with substantial grounds: alerts the Chief of Mission and HQ (P¶25)."
 
     def after_rows(self) -> dict:

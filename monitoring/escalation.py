@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from hrddp.models import Engagement, Reminder, State
+from hrddp.models import SUPPORTED_STATES, Engagement, Reminder
 from hrddp.queue import enqueue_after_commit
 from monitoring.models import Incident
 
@@ -14,7 +14,7 @@ def incident_escalate(*, incident: Incident) -> Reminder | None:
     if not incident.gives_substantial_grounds_of_grave_violation or incident.escalated_at is not None:
         return None
     engagement = incident.engagement
-    if engagement.state not in (State.ACTIVE, State.INTERCESSION, State.SUSPENDED):
+    if engagement.state not in SUPPORTED_STATES:
         return None
     from hrddp.tasks import deliver_reminder
 

@@ -157,7 +157,7 @@ def indicator_counts(*, engagement_ids: Iterable[int], quarters: Iterable[Quarte
 # --- When figures can be entered ----------------------------------------------------------
 
 # Support has stopped for good (closed, ceased) or was refused on reassessment (declined).
-ENDED_STATES = (State.CLOSED, State.CEASED, State.DECLINED)
+SUPPORT_ENDED_STATES = (State.CLOSED, State.CEASED, State.DECLINED)
 
 
 def support_started_on(engagement: Engagement) -> date | None:
@@ -185,7 +185,7 @@ def _support_starts(engagements: list[Engagement]) -> dict[int, date | None]:
 
 def support_ended_on(engagement: Engagement) -> date | None:
     """The day support ended (closed or ceased), or None while it goes on."""
-    if engagement.state in ENDED_STATES and engagement.support_approved_at is not None:
+    if engagement.state in SUPPORT_ENDED_STATES and engagement.support_approved_at is not None:
         return timezone.localdate(engagement.state_changed_at)
     return None
 

@@ -36,9 +36,9 @@ from hrddp.tasks import deliver_reminder
 from monitoring.indicators import (
     COUNT_KEYS,
     COUNT_LABELS,
-    ENDED_STATES,
     MITIGATION_HEADING,
     PERIOD_NOTE,
+    SUPPORT_ENDED_STATES,
     UNFOUNDED_NOTE,
     VIOLATIONS_HEADING,
     Counts,
@@ -74,7 +74,7 @@ def engagements_active_during(quarter: Quarter) -> QuerySet[Engagement]:
     )
     return (
         Engagement.objects.filter(Q(support_approved_at__date__lte=quarter.end) | approved_by_then)
-        .exclude(state__in=ENDED_STATES, state_changed_at__date__lt=quarter.start)
+        .exclude(state__in=SUPPORT_ENDED_STATES, state_changed_at__date__lt=quarter.start)
         .select_related("office", "project", "recipient")
         .order_by("office__name", "reference")
     )

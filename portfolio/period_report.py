@@ -52,7 +52,7 @@ from hrddp.models import (
 )
 from interventions.models import Exclusion, Letter, LetterKind
 from mitigation.models import MeasureStatus, MeasureType, MitigationMeasure
-from monitoring.indicators import COUNT_FILTERS, COUNT_KEYS, COUNT_LABELS, ENDED_STATES, VIOLATIONS_HEADING
+from monitoring.indicators import COUNT_FILTERS, COUNT_KEYS, COUNT_LABELS, SUPPORT_ENDED_STATES, VIOLATIONS_HEADING
 from monitoring.models import Channel, Incident, VerificationStatus, ViolationCategory
 from monitoring.reports import REPORT_STYLESHEET
 
@@ -332,7 +332,7 @@ def engagements_supported_during(engagements: QuerySet[Engagement], *, start: da
     start: monitoring.reports.engagements_active_during for any period. Support goes on through
     reassessment, intercession and suspension; it ends when the engagement is closed, ceased or declined."""
     since, until = _bounds(start, end)
-    return engagements.filter(_approved_by(until)).exclude(state__in=ENDED_STATES, state_changed_at__lt=since)
+    return engagements.filter(_approved_by(until)).exclude(state__in=SUPPORT_ENDED_STATES, state_changed_at__lt=since)
 
 
 def _state_before(moment: datetime) -> Subquery:

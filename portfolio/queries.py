@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from assessments.models import AssessmentStatus, RiskAssessment
 from hrddp import access
-from hrddp.models import AuditEntry, Engagement, Project, State
+from hrddp.models import ENDED_STATES, PREPARING_STATES, SUPPORTED_STATES, AuditEntry, Engagement, Project, State
 from interventions.models import Letter
 from mitigation.models import MitigationMeasure
 from monitoring.models import Incident
@@ -28,12 +28,6 @@ from monitoring.reminders import REASSESS_EVERY, decision_waiting_q, measures_pa
 NOT_RATED = "none"
 
 # Stages group the states the way HQ reads a portfolio.
-ENDED_STATES = [State.NOT_APPLICABLE, State.INELIGIBLE, State.DECLINED, State.CEASED, State.CLOSED]
-SUPPORTED_STATES = [State.ACTIVE, State.INTERCESSION, State.SUSPENDED]
-PREPARING_STATES = [
-    State.DRAFT, State.SCREENING, State.PRECONDITIONS, State.COORDINATION, State.ASSESSMENT,
-    State.ENDORSEMENT, State.MITIGATION, State.APPROVAL,
-]
 STAGES = {
     "open": ("Open (not ended)", [s for s in State if s not in ENDED_STATES]),
     "preparing": ("Being prepared (Actions 1–5)", PREPARING_STATES),

@@ -1,6 +1,9 @@
 from hrddp.models.audit import AuditEntry, AuditEntryIsPermanent
 from hrddp.models.engagements import (
+    ENDED_STATES,
     PRE_ACTIVE_STATES,
+    PREPARING_STATES,
+    SUPPORTED_STATES,
     Engagement,
     EngagementGroupObjectPermission,
     EngagementUserObjectPermission,
@@ -34,7 +37,10 @@ __all__ = [
     "Notification",
     "Reminder",
     "Office",
+    "ENDED_STATES",
     "PRE_ACTIVE_STATES",
+    "PREPARING_STATES",
+    "SUPPORTED_STATES",
     "PersonOfInterest",
     "Project",
     "Recipient",

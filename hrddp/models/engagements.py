@@ -29,6 +29,17 @@ class State(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+# How the states group, wherever the app reads a portfolio or decides what follows a step.
+# Support under way: the recipient receives support, so a grave violation escalates (P¶25).
+SUPPORTED_STATES = [State.ACTIVE, State.INTERCESSION, State.SUSPENDED]
+# Being prepared (Actions 1–5).
+PREPARING_STATES = [
+    State.DRAFT, State.SCREENING, State.PRECONDITIONS, State.COORDINATION, State.ASSESSMENT,
+    State.ENDORSEMENT, State.MITIGATION, State.APPROVAL,
+]
+# No longer in the workflow, whether or not support was ever given.
+ENDED_STATES = [State.NOT_APPLICABLE, State.INELIGIBLE, State.DECLINED, State.CEASED, State.CLOSED]
+
 PRE_ACTIVE_STATES = [
     State.DRAFT,
     State.SCREENING,
