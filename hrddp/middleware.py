@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.utils.cache import patch_cache_control
 
 _STARTED = "hrddp_session_started"
 _SEEN = "hrddp_session_seen"
@@ -56,5 +55,6 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         user = getattr(request, "user", None)
         if (user is not None and user.is_authenticated) or request.path.startswith("/admin/"):
-            patch_cache_control(response, no_store=True, private=True)
+            if "no-store" not in response.get("Cache-Control", ""):
+                response["Cache-Control"] = "private, no-store"
         return response

@@ -29,12 +29,6 @@ def _kinds() -> list[dict]:
     ]
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
-    # The pages show what the file holds, confidential details of incidents included.
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 # CSRF is checked by _import_upload, once the size cap is the first upload handler: the middleware's own check
 # reads the request body, after which the handlers can no longer change (Django's documented pattern).
 @csrf_exempt
@@ -60,13 +54,13 @@ def _import_upload(request, size_cap: UploadSizeCap):
             kind=form.cleaned_data["kind"], user=request.user, upload=form.cleaned_data["file"]
         )
         if not outcome.problem:
-            return _no_store(render(
+            return render(
                 request, "imports/dry_run.html",
                 {
                     "outcome": outcome, "kind_label": services.KIND_LABELS[outcome.kind],
                     "max_minutes": TOKEN_MAX_AGE // 60,
                 },
-            ))
+            )
         form.add_error("file", outcome.problem)
     elif request.method == "POST" and form.too_large and form.cleaned_data.get("kind"):
         # Refused before it was read; the attempt is in the audit trail all the same.
@@ -96,11 +90,11 @@ def import_confirm(request):
         return redirect(f"{reverse('import_upload')}?kind={outcome.kind}")
     if outcome.problem:
         return render(request, "imports/refused.html", {"outcome": outcome}, status=400)
-    return _no_store(render(
+    return render(
         request, "imports/dry_run.html",
         {"outcome": outcome, "kind_label": services.KIND_LABELS[outcome.kind], "refused": True},
         status=409,
-    ))
+    )
 
 
 @login_required

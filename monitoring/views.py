@@ -34,11 +34,6 @@ def _incident(request, pk, incident_pk) -> tuple[access.EngagementAccess, Incide
     return perms, incident
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 @require_GET
 def incident_list(request, pk):
@@ -153,7 +148,7 @@ def incident_export(request, pk):
     # A byte-order mark so that spreadsheets read the file as UTF-8.
     response.write("\ufeff")
     incidents.incidents_write_csv(response, found, presenter)
-    return _no_store(response)
+    return response
 
 
 @login_required

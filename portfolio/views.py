@@ -156,8 +156,6 @@ def list_export(request, kind, fmt):
     response = HttpResponse(content, content_type=content_type)
     stamp = timezone.localtime().strftime("%Y-%m-%d")
     response["Content-Disposition"] = f'attachment; filename="hrddp-{kind}-{stamp}.{extension}"'
-    # Exports hold records of many engagements: never kept by a browser or proxy cache.
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
