@@ -347,7 +347,7 @@ class _Scenario:
 
     def _monitoring(self, engagement):
         """A quarter of due-diligence monitoring: two reports from the community and the PM's figures."""
-        from monitoring.incidents import incident_log
+        from monitoring.incident_services import incident_log
         from monitoring.indicators import indicator_measurement_enter
         from monitoring.quarters import quarter_of
 

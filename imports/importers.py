@@ -34,7 +34,7 @@ from imports.directory import RecipientDirectory, folded, path_parts
 from imports.files import Table
 from imports.widgets import as_text
 from monitoring.escalation import incident_escalate
-from monitoring.incidents import incident_recipients
+from monitoring.incident_selectors import incident_recipients
 from monitoring.models import Channel, InformationCredibility, SourceReliability, VerificationStatus, ViolationCategory
 
 logger = logging.getLogger(__name__)

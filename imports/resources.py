@@ -2,7 +2,7 @@
 
 Bulk mode skips per-row saves and signals, so each resource checks its rows here, in memory,
 with the model's own rules where it has them (Recipient.clean) and the services' words where
-they exist (monitoring.incidents.incident_problems). A resource never writes while any row of
+they exist (monitoring.incident_rules.incident_problems). A resource never writes while any row of
 its import has failed: the whole import is refused then.
 """
 
@@ -15,7 +15,7 @@ from import_export import fields, resources
 from hrddp.models import CommandPeriod, PersonOfInterest, Recipient, RecipientCategory, RecipientLevel
 from imports import widgets
 from imports.directory import folded, path_of
-from monitoring.incidents import PUBLIC_FIELDS, incident_problems
+from monitoring.incident_rules import PUBLIC_FIELDS, incident_problems
 from monitoring.models import (
     Channel,
     Incident,

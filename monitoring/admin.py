@@ -10,7 +10,7 @@ from monitoring.models import CONFIDENTIAL_FIELDS, Incident, IndicatorMeasuremen
 @admin.register(Incident)
 class IncidentAdmin(ReadOnlyAdmin):
     """Incidents are logged and edited on the engagement's incident pages, where each change is audited and
-    a grave violation escalated (monitoring.incidents). Victims', witnesses' and sources' details are never
+    a grave violation escalated (monitoring.incident_services). Victims', witnesses' and sources' details are never
     listed, searched, filtered or sorted on here (ReadOnlyAdmin takes no other lookup than its filters')."""
 
     engagement_path = "engagement"

@@ -4,7 +4,8 @@ from django import forms
 
 from hrddp import access
 from hrddp.forms import DateField, ModelMultipleChoiceField
-from monitoring import incidents
+from monitoring.incident_rules import FIELDS, PUBLIC_FIELDS, incident_problems
+from monitoring.incident_selectors import force_persons, incident_recipients
 from monitoring.models import (
     CONFIDENTIAL_FIELDS,
     Channel,
@@ -91,8 +92,8 @@ class IncidentForm(forms.Form):
     def __init__(self, *args, engagement, confidential: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.engagement = engagement
-        self.fields["recipient"].queryset = incidents.incident_recipients(engagement)
-        self.fields["persons_implicated"].queryset = incidents.force_persons(engagement)
+        self.fields["recipient"].queryset = incident_recipients(engagement)
+        self.fields["persons_implicated"].queryset = force_persons(engagement)
         if confidential:
             for name in CONFIDENTIAL_FIELDS:
                 field = self.fields[name]
@@ -107,11 +108,11 @@ class IncidentForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        values = {name: data[name] for name in incidents.PUBLIC_FIELDS if name in data}
+        values = {name: data[name] for name in PUBLIC_FIELDS if name in data}
         for name in ("place", "description"):
             if name in values:
                 values[name] = (values[name] or "").strip()
-        problems = incidents.incident_problems(
+        problems = incident_problems(
             engagement=self.engagement, values=values, persons=data.get("persons_implicated") or []
         )
         for field, messages in problems.items():
@@ -122,13 +123,13 @@ class IncidentForm(forms.Form):
 
     def service_data(self) -> tuple[dict, list]:
         """What the services take: the incident's values, and the persons implicated apart."""
-        data = {name: self.cleaned_data[name] for name in incidents.FIELDS if name in self.fields}
+        data = {name: self.cleaned_data[name] for name in FIELDS if name in self.fields}
         return data, list(self.cleaned_data["persons_implicated"])
 
 
 def incident_initial(incident, *, confidential: bool) -> dict:
     """An incident's values as the edit form starts from them; confidential ones only for those granted access."""
-    names = incidents.PUBLIC_FIELDS + (CONFIDENTIAL_FIELDS if confidential else ())
+    names = PUBLIC_FIELDS + (CONFIDENTIAL_FIELDS if confidential else ())
     initial = {name: getattr(incident, name) for name in names}
     initial["recipient"] = incident.recipient_id
     initial["persons_implicated"] = [p.pk for p in incident.persons_implicated.all()]

@@ -2,7 +2,7 @@
 
 Another office's engagement, or an incident of another engagement, is 'not
 found' (404); an action the user's role does not allow is 'forbidden' (403).
-Every output shows incidents through monitoring.incidents.IncidentPresenter,
+Every output shows incidents through monitoring.incident_output.IncidentPresenter,
 which redacts the confidential details.
 """
 
@@ -17,8 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.pdf import pdf_response
 from hrddp import access
 from hrddp.models import Engagement
-from monitoring import incidents
+from monitoring.confidential_access import confidential_access_grant, confidential_access_revoke
 from monitoring.forms import ConfidentialGrantForm, IncidentFilterForm, IncidentForm, incident_initial
+from monitoring.incident_output import IncidentPresenter, incident_render_pdf, incidents_write_csv
+from monitoring.incident_selectors import incident_commanders, incidents_filtered, incidents_for_output
+from monitoring.incident_services import incident_log, incident_update
 from monitoring.models import Incident
 
 PAGE_SIZE = 50
@@ -29,7 +32,7 @@ _WITH_PARTS = Engagement.objects.select_related("office", "project", "recipient_
 
 def _incident(request, pk, incident_pk) -> tuple[access.EngagementAccess, Incident]:
     perms = access.engagement_for_request(request, pk, queryset=_WITH_PARTS)
-    incident = get_object_or_404(incidents.incidents_for_output(perms.engagement), pk=incident_pk)
+    incident = get_object_or_404(incidents_for_output(perms.engagement), pk=incident_pk)
     incident.engagement = perms.engagement
     return perms, incident
 
@@ -41,9 +44,9 @@ def incident_list(request, pk):
     engagement = perms.engagement
     form = IncidentFilterForm(request.GET or None)
     filters = form.filters()
-    found = incidents.incidents_filtered(incidents.incidents_for_output(engagement), **filters)
+    found = incidents_filtered(incidents_for_output(engagement), **filters)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    presenter = incidents.IncidentPresenter.for_user(request.user, engagement)
+    presenter = IncidentPresenter.for_user(request.user, engagement)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -81,7 +84,7 @@ def incident_new(request, pk):
     if request.method == "POST" and form.is_valid():
         data, persons = form.service_data()
         try:
-            incident = incidents.incident_log(engagement=engagement, by=request.user, data=data, persons=persons)
+            incident = incident_log(engagement=engagement, by=request.user, data=data, persons=persons)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -97,12 +100,12 @@ def incident_new(request, pk):
 def incident_detail(request, pk, incident_pk):
     perms, incident = _incident(request, pk, incident_pk)
     engagement = perms.engagement
-    presenter = incidents.IncidentPresenter.for_user(request.user, engagement)
+    presenter = IncidentPresenter.for_user(request.user, engagement)
     return render(
         request, "monitoring/incident_detail.html",
         {
             "engagement": engagement, "record": presenter.present(incident),
-            "commanders": incidents.incident_commanders(incident),
+            "commanders": incident_commanders(incident),
             "may_edit": perms.may_prepare,
         },
     )
@@ -122,7 +125,7 @@ def incident_edit(request, pk, incident_pk):
     if request.method == "POST" and form.is_valid():
         data, persons = form.service_data()
         try:
-            incidents.incident_update(incident=incident, by=request.user, data=data, persons=persons)
+            incident_update(incident=incident, by=request.user, data=data, persons=persons)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -141,13 +144,13 @@ def incident_export(request, pk):
     """The engagement's incidents (as filtered on the list) as CSV, redacted as the user must see them."""
     engagement = access.engagement_for_request(request, pk, queryset=_WITH_PARTS).engagement
     filters = IncidentFilterForm(request.GET or None).filters()
-    found = incidents.incidents_filtered(incidents.incidents_for_output(engagement), **filters)
-    presenter = incidents.IncidentPresenter.for_user(request.user, engagement)
+    found = incidents_filtered(incidents_for_output(engagement), **filters)
+    presenter = IncidentPresenter.for_user(request.user, engagement)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{engagement.reference}-incidents.csv"'
     # A byte-order mark so that spreadsheets read the file as UTF-8.
     response.write("\ufeff")
-    incidents.incidents_write_csv(response, found, presenter)
+    incidents_write_csv(response, found, presenter)
     return response
 
 
@@ -157,8 +160,8 @@ def incident_pdf(request, pk, incident_pk):
     """One incident record as a PDF, redacted as the user must see it."""
     perms, incident = _incident(request, pk, incident_pk)
     engagement = perms.engagement
-    presenter = incidents.IncidentPresenter.for_user(request.user, engagement)
-    content = incidents.incident_render_pdf(incident=incident, presenter=presenter, by=request.user)
+    presenter = IncidentPresenter.for_user(request.user, engagement)
+    content = incident_render_pdf(incident=incident, presenter=presenter, by=request.user)
     return pdf_response(content, filename=f"{engagement.reference}-incident-{incident.pk}.pdf", inline=False)
 
 
@@ -190,7 +193,7 @@ def incident_confidential_access(request, pk):
     if form.is_valid():
         user = form.cleaned_data["user"]
         try:
-            incidents.confidential_access_grant(
+            confidential_access_grant(
                 engagement=engagement, user=user, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
@@ -212,7 +215,7 @@ def incident_confidential_revoke(request, pk, user_pk):
     if user is None:
         raise Http404("This person holds no confidential access on this engagement.")
     try:
-        incidents.confidential_access_revoke(
+        confidential_access_revoke(
             engagement=engagement, user=user, by=request.user, reason=request.POST.get("reason", "")
         )
     except ValidationError as exc:

@@ -20,7 +20,7 @@ from hrddp import access
 from hrddp.models import Engagement, RecipientCategory, State
 from interventions.models import Letter, LetterKind
 from mitigation.models import MeasureNature, MeasureStatus, MeasureType, MitigationMeasure
-from monitoring.incidents import REDACTED
+from monitoring.incident_output import REDACTED
 from monitoring.models import CONFIDENTIAL_FIELDS, Channel, Incident, VerificationStatus, ViolationCategory
 from portfolio.queries import NOT_RATED
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from hrddp.models import AuditEntry, EngagementUserObjectPermission, Role
-from monitoring.incidents import confidential_access_grant, confidential_access_revoke
+from monitoring.confidential_access import confidential_access_grant, confidential_access_revoke
 from tests.factories import user_with_role
 from tests.test_concurrency import _race
 

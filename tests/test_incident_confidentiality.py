@@ -9,8 +9,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from hrddp.models import Role
-from monitoring.incidents import REDACTED as SERVICE_REDACTED
-from monitoring.incidents import incident_redacted
+from monitoring.incident_output import REDACTED as SERVICE_REDACTED
+from monitoring.incident_output import incident_redacted
 from tests.factories import UserFactory, user_with_role
 from tests.test_incident_helpers import (  # noqa: F401 - fixtures
     CONFIDENTIAL_VALUES,
@@ -105,7 +105,7 @@ def test_no_role_gives_confidential_access_by_itself(pm, active):
 
 
 def test_a_revoked_grant_no_longer_shows_the_details(pm, com, active):
-    from monitoring.incidents import confidential_access_grant, confidential_access_revoke
+    from monitoring.confidential_access import confidential_access_grant, confidential_access_revoke
 
     incident = log(active, pm)
     confidential_access_grant(engagement=active, user=pm, by=com, reason="Follows up the victims' protection.")

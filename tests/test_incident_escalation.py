@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from hrddp.models import Notification, Reminder, Role, State
-from monitoring.incidents import incident_update
+from monitoring.incident_services import incident_update
 from monitoring.models import Incident
 from tests.factories import EngagementFactory, user_with_role
 from tests.test_incident_helpers import (  # noqa: F401 - fixtures

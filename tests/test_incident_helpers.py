@@ -13,7 +13,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from hrddp.models import CommandPeriod, PersonOfInterest, Recipient, RecipientCategory, RecipientLevel, State
-from monitoring.incidents import incident_log
+from monitoring.incident_services import incident_log
 from monitoring.models import Channel, VerificationStatus, ViolationCategory
 from tests.factories import EngagementFactory
 

@@ -1,11 +1,11 @@
-"""Logging and editing an incident through the services (monitoring.incidents): the rules an allegation
+"""Logging and editing an incident through the services (monitoring.incident_services): the rules an allegation
 must meet, its audit entry in the same transaction, and who may log one."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from hrddp.models import AuditEntry
-from monitoring.incidents import incident_log, incident_update
+from monitoring.incident_services import incident_log, incident_update
 from monitoring.models import Incident, ViolationCategory
 from tests.factories import RecipientFactory
 from tests.test_incident_helpers import (  # noqa: F401 - fixtures

@@ -2,7 +2,7 @@
 
 from django import template
 
-from monitoring.incidents import intercession_warranted as _intercession_warranted
+from monitoring.incident_selectors import intercession_warranted as _intercession_warranted
 
 register = template.Library()
 
