@@ -13,7 +13,8 @@ from common.pdf import pdf_response
 from hrddp import access
 from monitoring.quarters import quarter_of
 from portfolio.forms_period import PeriodReportForm
-from portfolio.period_report import period_report_data, period_report_render_pdf
+from portfolio.period_figures import period_report_data
+from portfolio.period_report import period_report_render_pdf
 
 
 @login_required

@@ -16,7 +16,8 @@ from hrddp.models import ActivityType, AuditEntry, Delivery, Engagement, PersonO
 from interventions.models import Exclusion, Letter, LetterKind
 from mitigation.models import MeasureStatus, MeasureType, MitigationPlan
 from monitoring.models import Channel, Incident, VerificationStatus, ViolationCategory
-from portfolio.period_report import period_report_data, period_report_html, period_report_render_pdf
+from portfolio.period_figures import period_report_data
+from portfolio.period_report import period_report_html, period_report_render_pdf
 from tests.builders import add_measure
 from tests.factories import EngagementFactory, OfficeFactory, ProjectFactory, RecipientFactory, SupportActivityFactory
 
