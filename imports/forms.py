@@ -2,7 +2,7 @@
 
 from django import forms
 
-from imports.files import Limits, megabytes, too_large
+from imports.file_limits import Limits, megabytes, too_large
 from imports.services import KIND_LABELS
 
 

@@ -31,7 +31,7 @@ from hrddp.models import (
 )
 from imports import resources
 from imports.directory import RecipientDirectory, folded, path_parts
-from imports.files import Table
+from imports.file_table import Table
 from imports.widgets import as_text
 from monitoring.escalation import incident_escalate
 from monitoring.incident_selectors import incident_recipients

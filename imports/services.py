@@ -20,7 +20,7 @@ from django.db import DatabaseError, transaction
 from hrddp.access import require_import
 from hrddp.models import AuditEntry, User
 from hrddp.services import audit_record
-from imports import files
+from imports import file_limits, file_table, staging
 from imports.importers import IMPORTERS, FileProblem, Importer, IncidentsImporter, RowReport
 
 logger = logging.getLogger(__name__)
@@ -117,9 +117,9 @@ def _source(outcome: ImportOutcome) -> str:
 def _run(outcome: ImportOutcome, importer: Importer, content: bytes) -> Importer:
     importer.file_name, importer.sha256 = outcome.file_name, outcome.sha256
     try:
-        table = files.read_table(content, file_format=files.file_format(outcome.file_name))
+        table = file_table.read_table(content, file_format=file_limits.file_format(outcome.file_name))
         importer.run(table)
-    except (files.UnreadableFile, FileProblem) as exc:
+    except (file_limits.UnreadableFile, FileProblem) as exc:
         outcome.problem = str(exc)
         return importer
     outcome.rows = importer.rows_report()
@@ -141,18 +141,18 @@ def import_dry_run(*, kind: str, user: User, upload: UploadedFile) -> ImportOutc
     require_import(user)
     importer_class = _importer_class(kind)
     outcome = ImportOutcome(kind=kind, file_name=(upload.name or "").rsplit("/", 1)[-1][:200])
-    limit = files.Limits.from_settings().upload_bytes
+    limit = file_limits.Limits.from_settings().upload_bytes
     if upload.size is not None and upload.size > limit:
         outcome.sha256 = _sha256_of_upload(upload)
-        outcome.problem = files.too_large(upload.size, limit)
+        outcome.problem = file_limits.too_large(upload.size, limit)
     else:
         content = upload.read()
-        outcome.sha256 = files.sha256_of(content)
+        outcome.sha256 = staging.sha256_of(content)
         _run(outcome, importer_class(user=user, persist=False), content)
         if outcome.ok:
-            outcome.token = files.staged_file_save(
+            outcome.token = staging.staged_file_save(
                 user_id=user.pk, kind=kind, file_name=outcome.file_name, content=content,
-                file_format=files.file_format(outcome.file_name),
+                file_format=file_limits.file_format(outcome.file_name),
             )
     _audit_dry_run(outcome, user=user)
     return outcome
@@ -185,13 +185,13 @@ def _audit_dry_run(outcome: ImportOutcome, *, user: User) -> AuditEntry:
     )
 
 
-def _staged_or_problem(*, user: User, token: str) -> tuple[files.Staged | None, str]:
+def _staged_or_problem(*, user: User, token: str) -> tuple[staging.Staged | None, str]:
     try:
-        staged = files.staged_file_from_token(token)
+        staged = staging.staged_file_from_token(token)
     except signing.SignatureExpired:
         _forget_expired(token)
         return None, (
-            f"This dry run is more than {files.TOKEN_MAX_AGE // 60} minutes old: upload the file again "
+            f"This dry run is more than {staging.TOKEN_MAX_AGE // 60} minutes old: upload the file again "
             "for a new dry run."
         )
     except (signing.BadSignature, KeyError, TypeError, ValueError):
@@ -211,7 +211,7 @@ def _staged_or_problem(*, user: User, token: str) -> tuple[files.Staged | None, 
 def _forget_expired(token: str) -> None:
     """Delete the file of an expired dry run (its token is still genuine, only too old)."""
     try:
-        files.staged_file_delete(files.staged_file_from_token(token, max_age=None))
+        staging.staged_file_delete(staging.staged_file_from_token(token, max_age=None))
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         pass
 
@@ -231,14 +231,14 @@ def import_confirm(*, user: User, token: str, kind: str = "") -> ImportOutcome:
         with transaction.atomic():
             # One confirm at a time per user: a second click finds the file gone.
             list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
-            content = files.staged_file_read(staged)
+            content = staging.staged_file_read(staged)
             if content is None:
                 raise _Refused(
                     "The file of this dry run is no longer on the server: it was imported already, or it expired. "
                     "Upload it again for a new dry run."
                 )
-            files.staged_file_delete(staged)
-            if files.sha256_of(content) != staged.sha256:
+            staging.staged_file_delete(staged)
+            if staging.sha256_of(content) != staged.sha256:
                 raise _Refused("The file kept on the server is not the one the dry run read. Upload it again.")
             importer = _run(outcome, IMPORTERS[staged.kind](user=user, persist=True), content)
             if not outcome.ok:

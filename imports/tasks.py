@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from imports.files import staged_files_purge
+from imports.staging import staged_files_purge
 
 
 @shared_task

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hrddp import access
 from imports import services
-from imports.files import TOKEN_MAX_AGE
 from imports.forms import ImportUploadForm
 from imports.importers import ACCEPTED_VALUES, IMPORTERS, import_countries
+from imports.staging import TOKEN_MAX_AGE
 from imports.uploads import UploadSizeCap
 
 

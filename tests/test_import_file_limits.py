@@ -17,7 +17,8 @@ from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.urls import reverse
 
 from hrddp.models import AuditEntry, Recipient
-from imports.files import UnreadableFile, read_table
+from imports.file_limits import UnreadableFile
+from imports.file_table import read_table
 from tests import upload_files as files
 from tests.test_import_helpers import RECIPIENT_HEADERS, csv_bytes
 

@@ -10,7 +10,9 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils import timezone
 
-from imports.files import UnreadableFile, file_format, read_table, staged_file_from_token, staged_file_save
+from imports.file_limits import UnreadableFile, file_format
+from imports.file_table import read_table
+from imports.staging import staged_file_from_token, staged_file_save
 from tests.test_import_helpers import xlsx_bytes
 
 

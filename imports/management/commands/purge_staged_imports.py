@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from imports.files import staged_files_purge
+from imports.staging import staged_files_purge
 
 
 class Command(BaseCommand):
