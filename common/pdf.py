@@ -4,7 +4,7 @@ pdf_render() turns HTML into PDF bytes with WeasyPrint. While rendering, a PDF
 fetches only the app's own static files (its stylesheets) and data: URIs: a
 template, or text typed into it, can never make the server read a local file
 or call another host. pdf_response() serves the bytes to the one user who asked,
-never to a shared cache.
+never to a shared cache, with the recorded checksum of stored bytes.
 """
 
 from __future__ import annotations
@@ -120,12 +120,17 @@ def pdf_filename(name: str) -> str:
     return _UNSAFE_IN_FILENAME.sub("-", name)
 
 
-def pdf_response(content: bytes, *, filename: str, inline: bool = True) -> HttpResponse:
-    """The PDF for the user who asked: shown in the browser (inline) or downloaded, never kept by a shared cache."""
+def pdf_response(content: bytes, *, filename: str, inline: bool = True, sha256: str = "") -> HttpResponse:
+    """The PDF for the user who asked: shown in the browser (inline) or downloaded, never kept by a shared cache.
+
+    `sha256` is given for stored bytes (an issued letter, a quarterly report): the checksum recorded when they
+    were made, sent as X-Content-SHA256 so that whoever downloads them can check they are the very bytes."""
     response = HttpResponse(content, content_type="application/pdf")
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{pdf_filename(filename)}"'
     response["Content-Length"] = str(len(content))
     # A PDF holds what this user may see.
     response["Cache-Control"] = "private, no-store"
+    if sha256:
+        response["X-Content-SHA256"] = sha256
     return response

@@ -210,9 +210,7 @@ def letter_pdf(request, pk, letter_pk):
         content = letters.letter_stored_pdf(letter=letter)
     except letters.LetterRefused as exc:
         return _detail(request, perms, letter, status=500, refusals=[str(exc)])
-    response = pdf_response(content, filename=f"{letter.reference}.pdf", inline=False)
-    response["X-Content-SHA256"] = letter.sha256
-    return response
+    return pdf_response(content, filename=f"{letter.reference}.pdf", inline=False, sha256=letter.sha256)
 
 
 @login_required

@@ -9,7 +9,7 @@ portfolio reports are for HQ and auditors (hrddp.access.may_read_portfolio_repor
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -34,13 +34,6 @@ def _quarter(label: str) -> Quarter:
     if quarter.label != label:
         raise Http404("No such quarter.")
     return quarter
-
-
-def _stored_pdf_response(content: bytes, filename: str, sha256: str) -> HttpResponse:
-    """A stored report, downloaded, with the SHA-256 recorded when it was made."""
-    response = pdf_response(content, filename=filename, inline=False)
-    response["X-Content-SHA256"] = sha256
-    return response
 
 
 @login_required
@@ -154,7 +147,9 @@ def indicator_report_pdf(request, pk, report_pk):
             status=500,
         )
     label = quarter_of(report.quarter_start).label
-    return _stored_pdf_response(content, f"indicators-{engagement.reference}-{label}.pdf", report.sha256)
+    return pdf_response(
+        content, filename=f"indicators-{engagement.reference}-{label}.pdf", inline=False, sha256=report.sha256
+    )
 
 
 # --- HQ's portfolio reports (not tied to one engagement) -----------------------------------------
@@ -180,4 +175,6 @@ def portfolio_report_pdf(request, report_pk):
             request, "monitoring/report_portfolio_list.html",
             {"reports": [(report, quarter_of(report.quarter_start))], "refusal": str(exc)}, status=500,
         )
-    return _stored_pdf_response(content, f"portfolio-{quarter_of(report.quarter_start).label}.pdf", report.sha256)
+    return pdf_response(
+        content, filename=f"portfolio-{quarter_of(report.quarter_start).label}.pdf", inline=False, sha256=report.sha256
+    )

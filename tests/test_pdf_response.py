@@ -27,6 +27,13 @@ def test_a_download_is_an_attachment():
     assert response["Content-Disposition"] == 'attachment; filename="portfolio-2026-Q3.pdf"'
 
 
+def test_stored_bytes_carry_their_recorded_checksum():
+    response = pdf_response(b"%PDF", filename="DRV-L-1.pdf", inline=False, sha256="ab" * 32)
+
+    assert response["X-Content-SHA256"] == "ab" * 32
+    assert "X-Content-SHA256" not in pdf_response(b"%PDF", filename="draft.pdf")
+
+
 @pytest.mark.parametrize("name, safe", [
     ("DRV/HRDDP/2026/0001.pdf", "DRV-HRDDP-2026-0001.pdf"),
     ('a"b.pdf', "a-b.pdf"),
@@ -50,6 +57,18 @@ def test_the_file_name_cannot_break_out_of_its_header(name, safe):
 ])
 def test_every_pdf_template_extends_the_one_pdf_page(template):
     assert (TEMPLATES / template).read_text().startswith('{% extends "pdf/base.html" %}')
+
+
+def test_no_pdf_template_is_left_out_of_the_one_pdf_page():
+    """A template named for a PDF (under a pdf/ folder, or *_pdf.html) extends the one PDF page, or a letter
+    page that does."""
+    letter_pages = {f'{{% extends "interventions/letters/pdf/base_{language}.html" %}}' for language in ("en", "fr")}
+    for path in TEMPLATES.rglob("*.html"):
+        relative = path.relative_to(TEMPLATES)
+        if relative == Path("pdf/base.html") or not ("pdf" in relative.parts[:-1] or path.stem.endswith("_pdf")):
+            continue
+        first = path.read_text().split("\n", 1)[0]
+        assert first.startswith('{% extends "pdf/base.html" %}') or first in letter_pages, relative
 
 
 def test_every_letter_extends_its_language_letter_page():
