@@ -30,6 +30,12 @@ def com(office_a):
 
 
 @pytest.fixture
+def second_com(office_a):
+    """A second Chief of Mission of office A (two deciding at once)."""
+    return user_with_role(Role.CHIEF_OF_MISSION, office_a, username="oic.a")
+
+
+@pytest.fixture
 def outsider(office_b):
     return user_with_role(Role.PROJECT_MANAGER, office_b, username="pm.b")
 

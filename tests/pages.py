@@ -1,8 +1,11 @@
-"""Reading a page's form as a browser would submit it, so that tests can post
-what a user sees with only the fields they change."""
+"""Reading what a user is shown: a page's form as a browser would submit it, so that tests can post
+what a user sees with only the fields they change; a PDF's text as a reader sees it."""
 
 import re
 from html.parser import HTMLParser
+from io import BytesIO
+
+from pypdf import PdfReader
 
 _STEP_FORM = r'<form method="post" action="([^"]*/steps/([^"/]*)/)"'
 
@@ -102,3 +105,8 @@ def form_data(html: str, action_contains: str = "", changes: dict | None = None)
         else:
             fields[name] = value if isinstance(value, list) else [value]
     return {name: values if len(values) > 1 else values[0] for name, values in fields.items()}
+
+
+def pdf_text(content: bytes) -> str:
+    """The PDF's text, whitespace (line breaks, non-breaking spaces) folded to single spaces."""
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages).split())

@@ -5,9 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from hrddp.models import AuditEntry, EngagementUserObjectPermission, Role
+from hrddp.models import AuditEntry, EngagementUserObjectPermission
 from monitoring.confidential_access import confidential_access_grant, confidential_access_revoke
-from tests.factories import user_with_role
 from tests.test_concurrency import _race
 
 pytestmark = [
@@ -17,11 +16,6 @@ pytestmark = [
 ]
 
 SIMULTANEOUS = 8
-
-
-@pytest.fixture
-def second_com(office_a):
-    return user_with_role(Role.CHIEF_OF_MISSION, office_a, username="oic.a")
 
 
 def _grants(engagement):

@@ -5,11 +5,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from hrddp.models import AuditEntry, PersonOfInterest, Recipient, Role
+from hrddp.models import AuditEntry, Recipient
 from interventions.exclusions import exclusion_lift, exclusion_record
 from interventions.models import Exclusion
-from tests.factories import user_with_role
 from tests.test_concurrency import _race
+from tests.test_exclusion_helpers import person  # noqa: F401 - fixtures
 
 
 @pytest.fixture
@@ -18,16 +18,6 @@ def unit(engagement):
         name="Kael Rapid Unit", country=engagement.recipient.country, category="police", level="unit",
         parent=engagement.recipient,
     )
-
-
-@pytest.fixture
-def person(unit):
-    return PersonOfInterest.objects.create(full_name="Itano Selsami", rank="Commander", recipient=unit)
-
-
-@pytest.fixture
-def second_com(office_a):
-    return user_with_role(Role.CHIEF_OF_MISSION, office_a, username="oic.a")
 
 
 @pytest.mark.parametrize("what", ["unit", "person"])

@@ -4,7 +4,7 @@ of an excluded command or force — cannot be the target of a new support activi
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from hrddp.models import ActivityType, AuditEntry, PersonOfInterest, Recipient, SupportActivity
+from hrddp.models import ActivityType, AuditEntry, Recipient, SupportActivity
 from hrddp.services import engagement_open
 from interventions.exclusions import (
     excluded_person_ids,
@@ -14,29 +14,10 @@ from interventions.exclusions import (
 )
 from interventions.models import Exclusion
 from tests.factories import ProjectFactory
+from tests.test_exclusion_helpers import command, person, unit  # noqa: F401 - fixtures
 
 TRAINING = {"description": "Checkpoint training", "activity_type": ActivityType.TRAINING, "delivery": "direct",
             "implementing_partner": ""}
-
-
-@pytest.fixture
-def command(engagement):
-    return Recipient.objects.create(
-        name="Esse Province Command", country=engagement.recipient.country, category="police", level="command",
-        parent=engagement.recipient,
-    )
-
-
-@pytest.fixture
-def unit(command):
-    return Recipient.objects.create(
-        name="Kael Rapid Unit", country=command.country, category="police", level="unit", parent=command,
-    )
-
-
-@pytest.fixture
-def person(unit):
-    return PersonOfInterest.objects.create(full_name="Itano Selsami", rank="Commander", recipient=unit)
 
 
 def _open(engagement, by, **activity):

@@ -4,28 +4,15 @@
 import pytest
 from django.urls import reverse
 
-from hrddp.models import AuditEntry, CommandPeriod, Engagement, PersonOfInterest, Recipient, SupportActivity
+from hrddp.models import AuditEntry, CommandPeriod, Engagement, SupportActivity
 from interventions.exclusions import exclusion_record
 from interventions.models import Exclusion
 from tests.builders import grave_incident
 from tests.factories import ProjectFactory
 from tests.test_engagement_open import TRAINING, _request
+from tests.test_exclusion_helpers import command, person, unit  # noqa: F401 - fixtures
 
 FLAG = "Excluded from support"
-
-
-@pytest.fixture
-def unit(engagement):
-    command = Recipient.objects.create(
-        name="Esse Province Command", country=engagement.recipient.country, category="police", level="command",
-        parent=engagement.recipient,
-    )
-    return Recipient.objects.create(name="Kael Rapid Unit", country=command.country, category="police", level="unit", parent=command)
-
-
-@pytest.fixture
-def person(unit):
-    return PersonOfInterest.objects.create(full_name="Itano Selsami", rank="Commander", recipient=unit)
 
 
 def test_the_open_request_page_refuses_an_activity_aimed_at_an_excluded_unit(client, engagement, com, pm, unit):

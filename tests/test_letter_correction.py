@@ -2,18 +2,12 @@
 issued letter, its stored bytes and their hash stay exactly as they were."""
 
 import hashlib
-from io import BytesIO
-
-from pypdf import PdfReader
 
 from interventions.letters import letter_correction_initial, letter_draft, letter_issue, letter_render_pdf
 from interventions.models import Letter, LetterKind
+from tests.pages import pdf_text
 
 ADDRESSEE = "General Idris Valemo\nCommander of Esse Province\nMinistry of the Interior"
-
-
-def pdf_text(content: bytes) -> str:
-    return " ".join(" ".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages).split())
 
 
 def _stored(letter) -> bytes:

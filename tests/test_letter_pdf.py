@@ -2,15 +2,14 @@
 the standard paragraphs of its kind in English or French, the office's own
 paragraphs and the signature; read back with pypdf."""
 
-from io import BytesIO
 
 import pytest
-from pypdf import PdfReader
 
 from interventions.letters import letter_draft, letter_issue, letter_render_pdf
 from interventions.models import LetterKind
 from tests.builders import fill_procedure
 from tests.factories import FocalPointFactory
+from tests.pages import pdf_text
 
 ADDRESSEE_EN = "General Idris Valemo\nCommander of Esse Province\nMinistry of the Interior of Darvonia"
 ADDRESSEE_FR = "Général Idris Valemo\nCommandant de la province d’Esse\nMinistère de l’Intérieur de la Darvonie"
@@ -52,12 +51,6 @@ BODY = {
     "en": "On 3 May, officers of the Kael checkpoint unit detained two traders without charge.",
     "fr": "Le 3 mai, des agents de l’unité du poste de contrôle de Kael ont détenu deux commerçants sans inculpation.",
 }
-
-
-def pdf_text(content: bytes) -> str:
-    """The PDF's text, whitespace (line breaks, non-breaking spaces) folded to single spaces."""
-    reader = PdfReader(BytesIO(content))
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
 def one_line(text: str) -> str:

@@ -4,12 +4,10 @@ measures employed, and the impact, over what the user may see."""
 from datetime import UTC, date, datetime
 from datetime import timezone as dt_timezone
 from decimal import Decimal
-from io import BytesIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from guardian.shortcuts import assign_perm
-from pypdf import PdfReader
 
 from assessments.models import AssessmentStatus, RiskAssessment
 from hrddp.models import ActivityType, AuditEntry, Delivery, Engagement, PersonOfInterest, RecipientCategory, State
@@ -20,16 +18,13 @@ from portfolio.period_figures import period_report_data
 from portfolio.period_report import period_report_html, period_report_render_pdf
 from tests.builders import add_measure
 from tests.factories import EngagementFactory, OfficeFactory, ProjectFactory, RecipientFactory, SupportActivityFactory
+from tests.pages import pdf_text
 
 START, END = date(2026, 1, 1), date(2026, 6, 30)
 
 
 def at(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
-
-
-def pdf_text(content: bytes) -> str:
-    return " ".join(" ".join(p.extract_text() for p in PdfReader(BytesIO(content)).pages).split())
 
 
 def supported(office, *, approved=date(2026, 1, 10), state=State.ACTIVE, changed=None, **fields) -> Engagement:

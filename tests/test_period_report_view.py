@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from hrddp.models import ActivityType, State
 from monitoring.models import Channel, Incident, VerificationStatus
-from tests.test_period_report import activity, incident, pdf_text, supported
+from tests.pages import pdf_text
+from tests.test_period_report import activity, incident, supported
 
 URL = reverse("portfolio_period_report")
 

@@ -5,14 +5,13 @@ and HQ's portfolio roll-up. Idempotent: each report and each notification once, 
 import hashlib
 from datetime import UTC, date, datetime
 from datetime import timezone as dt_timezone
-from io import BytesIO, StringIO
+from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from pypdf import PdfReader
 
 from hrddp.models import AuditEntry, Engagement, Notification, Reminder, Role, State
 from monitoring import reports
@@ -21,6 +20,7 @@ from monitoring.models import Channel, Incident, IndicatorReport, PortfolioRepor
 from monitoring.quarters import parse_quarter
 from monitoring.reports import engagements_active_during, reports_for_quarter
 from tests.factories import EngagementFactory, user_with_role
+from tests.pages import pdf_text
 
 Q3 = parse_quarter("2026-Q3")
 RUN_ON = date(2026, 10, 5)  # in Q4: the reports are those of Q3
@@ -55,10 +55,6 @@ def run(capture, today=RUN_ON):
 def notes_of(user, kind=None):
     notes = Notification.objects.filter(user=user)
     return notes.filter(kind=kind) if kind else notes
-
-
-def pdf_text(content: bytes) -> str:
-    return " ".join(" ".join(p.extract_text() for p in PdfReader(BytesIO(content)).pages).split())
 
 
 @pytest.fixture

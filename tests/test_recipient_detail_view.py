@@ -5,24 +5,12 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from hrddp.models import CommandPeriod, PersonOfInterest, Recipient
+from hrddp.models import CommandPeriod, PersonOfInterest
 from interventions.exclusions import exclusion_lift, exclusion_record
 from tests.factories import EngagementFactory
+from tests.test_exclusion_helpers import command, unit  # noqa: F401 - fixtures
 
 FLAG = "Excluded from support"
-
-
-@pytest.fixture
-def command(engagement):
-    return Recipient.objects.create(
-        name="Esse Province Command", country=engagement.recipient.country, category="police", level="command",
-        parent=engagement.recipient,
-    )
-
-
-@pytest.fixture
-def unit(command):
-    return Recipient.objects.create(name="Kael Rapid Unit", country=command.country, category="police", level="unit", parent=command)
 
 
 def _page(client, user, recipient):
