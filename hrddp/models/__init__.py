@@ -8,6 +8,7 @@ from hrddp.models.engagements import (
     EngagementGroupObjectPermission,
     EngagementUserObjectPermission,
     State,
+    StepBy,
 )
 from hrddp.models.notifications import Notification, Reminder
 from hrddp.models.people import GLOBAL_ROLES, Membership, Office, Role, User
@@ -48,6 +49,7 @@ __all__ = [
     "RecipientLevel",
     "Role",
     "State",
+    "StepBy",
     "SupportActivity",
     "User",
 ]
