@@ -1,4 +1,5 @@
 from hrddp.models.audit import AuditEntry, AuditEntryIsPermanent
+from hrddp.models.audit_actions import AuditAction
 from hrddp.models.engagements import (
     ENDED_STATES,
     PRE_ACTIVE_STATES,
@@ -24,6 +25,7 @@ from hrddp.models.recipients import (
 
 __all__ = [
     "ActivityType",
+    "AuditAction",
     "AuditEntry",
     "AuditEntryIsPermanent",
     "CommandPeriod",

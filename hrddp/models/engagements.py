@@ -12,6 +12,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from hrddp import guards
+from hrddp.models.audit_actions import AuditAction
 
 
 class State(models.TextChoices):
@@ -91,11 +92,12 @@ class StepPermission:
         return answer(user, engagement, self.part)
 
 
-def _step(label: str, by: StepBy, style: str = "primary") -> dict:
-    """A transition's permission and what the pages show of it."""
+def _step(action: AuditAction, by: StepBy, style: str = "primary") -> dict:
+    """A transition's permission and what the pages show of it. `action` is the step's name in the audit
+    trail (the transition's own name) and gives its label."""
     return {
         "permission": StepPermission(by),
-        "custom": {"label": label, "who": by.label, "style": style},
+        "custom": {"label": action.label, "who": by.label, "style": style},
     }
 
 
@@ -186,7 +188,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=State.DRAFT, target=State.SCREENING,
         conditions=[guards.activities_described],
-        **_step("Start screening", StepBy.PREPARE),
+        **_step(AuditAction.START_SCREENING, StepBy.PREPARE),
     )
     def start_screening(self, *, by, justification):
         pass
@@ -194,7 +196,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=State.SCREENING, target=State.NOT_APPLICABLE,
         conditions=[guards.screening_answered, guards.screening_concludes_not_applicable, guards.no_non_exempt_activity],
-        **_step("Conclude: HRDDP not applicable", StepBy.PREPARE, "secondary"),
+        **_step(AuditAction.CONCLUDE_NOT_APPLICABLE, StepBy.PREPARE, "secondary"),
     )
     def conclude_not_applicable(self, *, by, justification):
         pass
@@ -202,14 +204,14 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=State.SCREENING, target=State.PRECONDITIONS,
         conditions=[guards.screening_answered, guards.screening_concludes_applicable],
-        **_step("Conclude: HRDDP applies", StepBy.PREPARE),
+        **_step(AuditAction.CONCLUDE_APPLICABLE, StepBy.PREPARE),
     )
     def conclude_applicable(self, *, by, justification):
         pass
 
     @transition(
         field=state, source=State.NOT_APPLICABLE, target=State.SCREENING,
-        **_step("Reopen the screening", StepBy.PREPARE, "secondary"),
+        **_step(AuditAction.REOPEN_SCREENING, StepBy.PREPARE, "secondary"),
     )
     def reopen_screening(self, *, by, justification):
         pass
@@ -219,7 +221,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=State.PRECONDITIONS, target=State.COORDINATION,
         conditions=[guards.all_preconditions_met],
-        **_step("Preconditions met", StepBy.PREPARE),
+        **_step(AuditAction.PASS_PRECONDITIONS, StepBy.PREPARE),
     )
     def pass_preconditions(self, *, by, justification):
         pass
@@ -227,7 +229,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=State.PRECONDITIONS, target=State.INELIGIBLE,
         conditions=[guards.some_precondition_not_met],
-        **_step("Record as ineligible", StepBy.PREPARE_OR_DECIDE, "danger"),
+        **_step(AuditAction.FAIL_PRECONDITIONS, StepBy.PREPARE_OR_DECIDE, "danger"),
     )
     def fail_preconditions(self, *, by, justification):
         pass
@@ -237,7 +239,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=State.COORDINATION, target=State.ASSESSMENT,
         conditions=[guards.coordination_recorded],
-        **_step("Coordination complete", StepBy.PREPARE),
+        **_step(AuditAction.COMPLETE_COORDINATION, StepBy.PREPARE),
     )
     def complete_coordination(self, *, by, justification):
         pass
@@ -247,21 +249,21 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=State.ASSESSMENT, target=State.ENDORSEMENT,
         conditions=[guards.assessment_complete],
-        **_step("Submit the assessment for endorsement", StepBy.PREPARE),
+        **_step(AuditAction.SUBMIT_ASSESSMENT, StepBy.PREPARE),
     )
     def submit_assessment(self, *, by, justification):
         self.current_assessment.mark_submitted(by=by)
 
     @transition(
         field=state, source=State.ENDORSEMENT, target=State.ASSESSMENT,
-        **_step("Return the assessment with comments", StepBy.DECIDE, "secondary"),
+        **_step(AuditAction.RETURN_ASSESSMENT, StepBy.DECIDE, "secondary"),
     )
     def return_assessment(self, *, by, justification):
         self.current_assessment.mark_returned(by=by, comments=justification)
 
     @transition(
         field=state, source=State.ENDORSEMENT, target=State.MITIGATION,
-        **_step("Endorse the assessment", StepBy.DECIDE),
+        **_step(AuditAction.ENDORSE, StepBy.DECIDE),
     )
     def endorse(self, *, by, justification):
         self.current_assessment.mark_endorsed(by=by, comments=justification)
@@ -270,7 +272,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=State.ENDORSEMENT, target=State.ACTIVE,
         conditions=[guards.supported_before_with_standing_plan],
-        **_step("Endorse the reassessment: the plan stands", StepBy.DECIDE, "secondary"),
+        **_step(AuditAction.ENDORSE_PLAN_STANDS, StepBy.DECIDE, "secondary"),
     )
     def endorse_plan_stands(self, *, by, justification):
         self.current_assessment.mark_endorsed(by=by, comments=justification)
@@ -279,14 +281,14 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=State.ENDORSEMENT, target=State.DECLINED,
         conditions=[guards.assessment_rated_high],
-        **_step("Decline: high risk no mitigation can reduce", StepBy.DECIDE, "danger"),
+        **_step(AuditAction.DECLINE, StepBy.DECIDE, "danger"),
     )
     def decline(self, *, by, justification):
         self.current_assessment.mark_declined(by=by, comments=justification)
 
     @transition(
         field=state, source=State.DECLINED, target=State.ASSESSMENT,
-        **_step("Reconsider: the recipient has taken measures", StepBy.DECIDE, "secondary"),
+        **_step(AuditAction.RECONSIDER, StepBy.DECIDE, "secondary"),
     )
     def reconsider(self, *, by, justification):
         pass
@@ -296,7 +298,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=State.MITIGATION, target=State.APPROVAL,
         conditions=[guards.mitigation_plan_complete],
-        **_step("Submit the plan for approval", StepBy.PREPARE),
+        **_step(AuditAction.SUBMIT_PLAN, StepBy.PREPARE),
     )
     def submit_plan(self, *, by, justification):
         self.mitigation_plan.mark_submitted(by=by)
@@ -304,14 +306,14 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=State.APPROVAL, target=State.ACTIVE,
         conditions=[guards.residual_risk_not_high, guards.notification_letter_issued, guards.intervention_procedure_filled],
-        **_step("Approve support", StepBy.DECIDE),
+        **_step(AuditAction.APPROVE_SUPPORT, StepBy.DECIDE),
     )
     def approve_support(self, *, by, justification):
         self.support_approved_at = timezone.now()
 
     @transition(
         field=state, source=State.APPROVAL, target=State.MITIGATION,
-        **_step("Return the plan", StepBy.DECIDE, "secondary"),
+        **_step(AuditAction.RETURN_PLAN, StepBy.DECIDE, "secondary"),
     )
     def return_plan(self, *, by, justification):
         pass
@@ -320,14 +322,14 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state, source=State.ACTIVE, target=State.ASSESSMENT,
-        **_step("Start a reassessment", StepBy.PREPARE, "secondary"),
+        **_step(AuditAction.START_REASSESSMENT, StepBy.PREPARE, "secondary"),
     )
     def start_reassessment(self, *, by, justification):
         pass
 
     @transition(
         field=state, source=State.ACTIVE, target=State.CLOSED,
-        **_step("Close: support ended at project end", StepBy.PREPARE_OR_DECIDE, "secondary"),
+        **_step(AuditAction.CLOSE, StepBy.PREPARE_OR_DECIDE, "secondary"),
     )
     def close(self, *, by, justification):
         pass
@@ -337,7 +339,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=State.ACTIVE, target=State.INTERCESSION,
         conditions=[guards.grave_violation_reported],
-        **_step("Open an intercession", StepBy.PREPARE_OR_DECIDE, "danger"),
+        **_step(AuditAction.OPEN_INTERCESSION, StepBy.PREPARE_OR_DECIDE, "danger"),
     )
     def open_intercession(self, *, by, justification):
         pass
@@ -345,7 +347,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=State.INTERCESSION, target=State.INTERCESSION,
         conditions=[guards.course_of_action_chosen],
-        **_step("Record the course of action", StepBy.DECIDE),
+        **_step(AuditAction.RECORD_COURSE_OF_ACTION, StepBy.DECIDE),
     )
     def record_course_of_action(self, *, by, justification):
         pass
@@ -353,7 +355,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=State.INTERCESSION, target=State.ACTIVE,
         conditions=[guards.course_of_action_recorded_before_result],
-        **_step("Result A: violations addressed, continue", StepBy.DECIDE),
+        **_step(AuditAction.RESOLVE, StepBy.DECIDE),
     )
     def resolve(self, *, by, justification):
         pass
@@ -361,14 +363,14 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=State.INTERCESSION, target=State.SUSPENDED,
         conditions=[guards.course_of_action_recorded, guards.suspension_risks_evaluated],
-        **_step("Result B: suspend support", StepBy.DECIDE, "danger"),
+        **_step(AuditAction.SUSPEND, StepBy.DECIDE, "danger"),
     )
     def suspend(self, *, by, justification):
         pass
 
     @transition(
         field=state, source=State.SUSPENDED, target=State.ACTIVE,
-        **_step("Resume support: violations addressed", StepBy.DECIDE),
+        **_step(AuditAction.RESUME, StepBy.DECIDE),
     )
     def resume(self, *, by, justification):
         pass
@@ -376,11 +378,11 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=State.INTERCESSION, target=State.CEASED,
         conditions=[guards.suspension_skip_explained],
-        **_step("Cease support", StepBy.DECIDE, "danger"),
+        **_step(AuditAction.CEASE, StepBy.DECIDE, "danger"),
     )
     @transition(
         field=state, source=State.SUSPENDED, target=State.CEASED,
-        **_step("Cease support", StepBy.DECIDE, "danger"),
+        **_step(AuditAction.CEASE, StepBy.DECIDE, "danger"),
     )
     def cease(self, *, by, justification):
         pass
@@ -389,7 +391,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state, source=PRE_ACTIVE_STATES, target=State.CLOSED,
-        **_step("Withdraw the request", StepBy.PREPARE, "secondary"),
+        **_step(AuditAction.WITHDRAW_REQUEST, StepBy.PREPARE, "secondary"),
     )
     def withdraw_request(self, *, by, justification):
         pass
