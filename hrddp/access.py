@@ -6,8 +6,9 @@ single engagements, e.g. for a delegate or a co-managing project manager.
 Victims', witnesses' and sources' details of incidents are read only with an
 engagement's confidential-access grant, which no role carries.
 
-The permission codenames are named here and nowhere else in the code (roles.py
-and the models' Meta declare them); everything else asks an intention-revealing
+The permission codenames are named here and nowhere else in the code (the models'
+Meta declares them), and so is what each role carries (ROLE_PERMISSIONS, the
+permissions of the role groups, hrddp.signals); everything else asks an intention-revealing
 function: `may_prepare(user, engagement)`, `may_see_confidential(...)`, ... A
 view of one engagement starts with `engagement_for_request`, which returns the
 engagement (404 for outsiders) with the user's permissions on it.
@@ -31,13 +32,13 @@ from hrddp.models import (
     Office,
     Recipient,
     Role,
+    StepBy,
     User,
 )
-from hrddp.roles import role_may
 
 # --- The permissions, by codename ------------------------------------------------------------------
 
-# What a transition or a write asks for on one engagement; roles carry them in their offices (hrddp.roles).
+# What a transition or a write asks for on one engagement; roles carry them in their offices (ROLE_PERMISSIONS).
 PREPARE = "prepare_engagement"
 DECIDE = "decide_engagement"
 # Granted per engagement only: who may read victims', witnesses' and sources' details.
@@ -47,10 +48,68 @@ EXPORT = "export_lists"
 IMPORT = "import_records"
 # The per-engagement grant that lets someone outside the office see one engagement.
 VIEW = "view_engagement"
+# Reading the whole audit trail in the administration (auditors).
+AUDIT_TRAIL = "view_audit_trail"
 
 
 def _perm(codename: str) -> str:
     return f"hrddp.{codename}"
+
+
+def _model_perm(model_label: str, action: str) -> str:
+    """Django's own permission on a model: ("hrddp.engagement", "add") -> "hrddp.add_engagement"."""
+    app, model = model_label.split(".")
+    return f"{app}.{action}_{model}"
+
+
+# --- What each role may do ----------------------------------------------------------------------------
+# Each role is a Django group holding these permissions (which drive the admin; hrddp.signals keeps the
+# groups in step on every migrate), and the same table answers which steps a role may take in the offices
+# where the user holds it.
+
+_DOMAIN_MODELS = [
+    "hrddp.office", "hrddp.membership", "hrddp.recipient", "hrddp.personofinterest", "hrddp.commandperiod",
+    "hrddp.governmentfocalpoint", "hrddp.project", "hrddp.supportactivity", "hrddp.engagement",
+    "assessments.screening", "assessments.preconditionscheck", "assessments.coordinationrecord",
+    "assessments.riskassessment", "assessments.assessmentelement", "assessments.citedsource", "assessments.riskfactor",
+    "mitigation.mitigationplan", "mitigation.mitigationmeasure",
+    "monitoring.incident", "monitoring.indicatormeasurement",
+    "interventions.interventionprocedure", "interventions.letter", "interventions.interventioncase",
+    "interventions.exclusion",
+]
+
+# The records a project manager fills in (add and change).
+_PM_EDITS = [
+    "hrddp.recipient", "hrddp.personofinterest", "hrddp.commandperiod", "hrddp.governmentfocalpoint",
+    "hrddp.project", "hrddp.supportactivity",
+    "assessments.screening", "assessments.preconditionscheck", "assessments.coordinationrecord",
+    "assessments.riskassessment", "assessments.assessmentelement", "assessments.citedsource", "assessments.riskfactor",
+    "mitigation.mitigationplan", "mitigation.mitigationmeasure",
+    "monitoring.incident", "monitoring.indicatormeasurement",
+    "interventions.interventionprocedure",
+]
+
+_VIEW_ALL = {_model_perm(m, "view") for m in _DOMAIN_MODELS}
+_VIEW_AUDIT_ENTRIES = _model_perm("hrddp.auditentry", "view")
+
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    Role.PROJECT_MANAGER: _VIEW_ALL
+    | {_model_perm(m, a) for m in _PM_EDITS for a in ("add", "change")}
+    | {_model_perm("hrddp.engagement", "add"), _model_perm("hrddp.engagement", "change"), _perm(PREPARE)}
+    | {_VIEW_AUDIT_ENTRIES, _perm(EXPORT), _perm(IMPORT)},
+    Role.CHIEF_OF_MISSION: _VIEW_ALL
+    | {_perm(DECIDE), _VIEW_AUDIT_ENTRIES, _model_perm("interventions.interventioncase", "change")}
+    | {_perm(EXPORT)},
+    Role.REGIONAL_SPECIALIST: _VIEW_ALL | {_VIEW_AUDIT_ENTRIES, _perm(EXPORT)},
+    # HQ and auditors read every office and take lists out; they bring nothing in.
+    Role.HQ_HUMAN_RIGHTS: _VIEW_ALL | {_VIEW_AUDIT_ENTRIES, _perm(EXPORT)},
+    Role.AUDITOR: _VIEW_ALL | {_VIEW_AUDIT_ENTRIES, _perm(AUDIT_TRAIL), _perm(EXPORT)},
+}
+
+
+def role_may(role: str, codename: str) -> bool:
+    """Whether a role carries an engagement permission such as DECIDE."""
+    return _perm(codename) in ROLE_PERMISSIONS.get(role, set())
 
 
 def _active(user) -> bool:
@@ -142,6 +201,16 @@ def may_decide(user, engagement: Engagement) -> bool:
 
 def may_prepare_or_decide(user, engagement: Engagement) -> bool:
     return may_prepare(user, engagement) or may_decide(user, engagement)
+
+
+def may_take_step(user, engagement: Engagement, by: StepBy) -> bool:
+    """Whether the user may take a step that is the project manager's, the Chief of Mission's or either's
+    (each transition's django-fsm permission asks this: HrddpConfig.ready hands it to the model)."""
+    if by == StepBy.PREPARE:
+        return may_prepare(user, engagement)
+    if by == StepBy.DECIDE:
+        return may_decide(user, engagement)
+    return may_prepare_or_decide(user, engagement)
 
 
 def require_prepare(user, engagement: Engagement, message: str = "Your role does not allow this on this engagement."):

@@ -65,7 +65,7 @@ admin.site.unregister(Group)
 
 @admin.register(Group)
 class RoleGroupAdmin(OfferedLookupsOnlyMixin, GroupAdmin):
-    """The role groups: their permissions are hrddp/roles.py, set again on every migrate; shown, not edited."""
+    """The role groups: their permissions are hrddp.access.ROLE_PERMISSIONS, set again on every migrate; shown, not edited."""
 
     actions = None
 

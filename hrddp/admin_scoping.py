@@ -34,7 +34,7 @@ from django.db import models, router, transaction
 from django.http import Http404
 
 from hrddp import access
-from hrddp.models import AuditEntry, User
+from hrddp.models import AuditAction, AuditEntry, User
 
 
 def scoped_choices(admin_site, request, model):
@@ -235,7 +235,7 @@ class AuditedAdminMixin:
     def log_addition(self, request, obj, message):
         text = _changes_text(message)
         self._audit(
-            request, obj, action="admin_add",
+            request, obj, action=AuditAction.ADMIN_ADD,
             justification=f"Added in the administration: {obj}" + (f"; {text}" if text else "") + ".",
             details={"changes": message if isinstance(message, list) else []},
         )
@@ -244,7 +244,7 @@ class AuditedAdminMixin:
     def log_change(self, request, obj, message):
         text = _changes_text(message)
         self._audit(
-            request, obj, action="admin_change",
+            request, obj, action=AuditAction.ADMIN_CHANGE,
             justification=f"Changed in the administration: {text}." if text
             else "Saved in the administration; no field changed.",
             details={
@@ -257,7 +257,7 @@ class AuditedAdminMixin:
     def log_deletions(self, request, queryset):
         # Called before the deletion, in the same transaction: one entry per record deleted, in one insert.
         AuditEntry.objects.bulk_create([
-            self._entry(request, obj, action="admin_delete", justification=f"Deleted in the administration: {obj}.",
+            self._entry(request, obj, action=AuditAction.ADMIN_DELETE, justification=f"Deleted in the administration: {obj}.",
                         details={})
             for obj in queryset
         ])

@@ -4,18 +4,22 @@ Each guard is a pure function of the data that returns the reasons it fails,
 in words a project manager understands (or nothing when it passes). Wrapped
 in `Guard`, django-fsm sees a plain boolean condition while the app can still
 ask why a transition is refused.
+
+A guard reads the engagement through its own fields and relations (its screening,
+activities, letters...), never by importing a model: the engagement model imports
+these conditions.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model
 
-if TYPE_CHECKING:
-    from hrddp.models import Engagement
+# The engagement (hrddp.models.Engagement), typed as any model: the model imports this module.
+Engagement = Model
 
 Reasons = str | Iterable[str] | None
 

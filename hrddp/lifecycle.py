@@ -49,20 +49,6 @@ def transition_info(name: str) -> TransitionInfo | None:
     return next((info for info in all_transitions() if info.name == name), None)
 
 
-def transition_label(name: str) -> str:
-    info = transition_info(name)
-    if info is not None:
-        return info.label
-    # Decisions recorded in the history that are not state changes.
-    other = {
-        "open": "Opened the request",
-        "draft_letter": "Drafted a letter",
-        "issue_letter": "Issued a letter",
-        "record_letter_dispatch": "Recorded a letter's dispatch",
-    }
-    return other.get(name, name.replace("_", " ").capitalize())
-
-
 def transition_from(engagement: Engagement, name: str):
     """The django-fsm transition called `name` out of the engagement's current state, if any."""
     method = getattr(engagement, name, None)

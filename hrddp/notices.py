@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from hrddp.models import AuditEntry, Notification, Role, User
+from hrddp.notify import notifications_email, notify
 
 
 def step_notices_create(*, entry: AuditEntry) -> list[Notification]:
@@ -11,8 +12,6 @@ def step_notices_create(*, entry: AuditEntry) -> list[Notification]:
     Called in the step's own transaction, so that the notices exist exactly when the step does,
     whatever happens to the broker afterwards; their e-mails go out after commit (see `notify`).
     Only people with an e-mail address hear of it, as before the notices were kept in the inbox."""
-    from hrddp.notify import notify
-
     engagement = entry.engagement
     recipients = (
         User.objects.filter(
@@ -42,8 +41,6 @@ def transition_notice_send(*, audit_entry_id: int) -> int:
 
     Steps write their notices themselves now; this serves the tasks of this name still queued
     from before, and writes nothing twice (the notices are keyed by the audit entry)."""
-    from hrddp.notify import notifications_email
-
     entry = AuditEntry.objects.select_related("engagement", "actor").filter(pk=audit_entry_id).first()
     if entry is None or entry.engagement is None:
         return 0

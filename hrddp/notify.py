@@ -10,6 +10,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
@@ -20,6 +21,19 @@ from hrddp.models import Engagement, Membership, Notification, Reminder, Role, U
 from hrddp.queue import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
+
+# The Celery task that e-mails notifications just written (hrddp.tasks.email_notifications). The task
+# module imports this one for the work its tasks do, so this one does not import it back: HrddpConfig.ready()
+# hands the task in (`email_copies_by`) in every process before anything is written. Handed in once rather
+# than sent by each caller: every message written here is e-mailed the same way (steps' notices, reminders,
+# reports), and some of those callers are themselves run by the tasks.
+_email_task = None
+
+
+def email_copies_by(task) -> None:
+    """Name the task that `notify` sends after commit to e-mail what it wrote."""
+    global _email_task
+    _email_task = task
 
 
 def people_of(engagements: list[Engagement], roles: set[str]) -> dict[int, list[User]]:
@@ -60,9 +74,9 @@ def notify(
     if not notes:
         return []
     Notification.objects.bulk_create(notes, ignore_conflicts=True)
-    from hrddp.tasks import email_notifications
-
-    enqueue_after_commit(email_notifications, dedupe_keys=[n.dedupe_key for n in notes])
+    if _email_task is None:
+        raise ImproperlyConfigured("No task e-mails the notifications: the hrddp app is not ready.")
+    enqueue_after_commit(_email_task, dedupe_keys=[n.dedupe_key for n in notes])
     return notes
 
 

@@ -9,7 +9,7 @@ from django_fsm import ConcurrentTransition
 
 from hrddp.activity_rules import activity_target_check
 from hrddp.lifecycle import is_transition, refusal_reasons, transition_from
-from hrddp.models import AuditEntry, Engagement, Project, Recipient, SupportActivity, User
+from hrddp.models import AuditAction, AuditEntry, Engagement, Project, Recipient, SupportActivity, User
 from hrddp.notices import step_notices_create
 
 
@@ -52,7 +52,7 @@ def engagement_open(
         activity_target_check(engagement=engagement, target_unit=item.target_unit)
         item.save()
     audit_record(
-        engagement=engagement, actor=by, action="open", to_state=engagement.state,
+        engagement=engagement, actor=by, action=AuditAction.OPEN, to_state=engagement.state,
         justification=justification or "New request for support.",
     )
     return engagement

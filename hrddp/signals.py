@@ -4,12 +4,13 @@ from django.contrib.auth.models import Group, Permission
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
+from hrddp.access import ROLE_PERMISSIONS
 from hrddp.models import Membership
-from hrddp.roles import GROUP_NAMES, ROLE_PERMISSIONS
+from hrddp.roles import GROUP_NAMES
 
 
 def sync_role_groups(**kwargs) -> None:
-    """Create or update one group per role with exactly the permissions of hrddp.roles."""
+    """Create or update one group per role with exactly the permissions of hrddp.access.ROLE_PERMISSIONS."""
     wanted = {perm for perms in ROLE_PERMISSIONS.values() for perm in perms}
     by_name = {}
     for perm in Permission.objects.select_related("content_type").filter(

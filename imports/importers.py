@@ -20,6 +20,7 @@ from import_export.results import RowResult
 from hrddp import access
 from hrddp.models import (
     SUPPORTED_STATES,
+    AuditAction,
     CommandPeriod,
     Engagement,
     Office,
@@ -464,7 +465,7 @@ class IncidentsImporter(Importer):
         for engagement, incidents in by_engagement.items():
             escalated = sum(1 for incident in incidents if incident.escalated_at)
             audit_record(
-                engagement=engagement, actor=self.user, action="import_incidents",
+                engagement=engagement, actor=self.user, action=AuditAction.IMPORT_INCIDENTS,
                 justification=(
                     f"Imported {_count(len(incidents), 'incident')} from “{self.file_name}”."
                     + (

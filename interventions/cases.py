@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from hrddp import access
-from hrddp.models import State, User
+from hrddp.models import AuditAction, State, User
 from hrddp.services import audit_record
 from interventions.models import InterventionCase
 from mitigation.models import MeasureNature, MeasureStatus, MeasureType, MitigationMeasure, MitigationPlan
@@ -58,7 +58,7 @@ def case_update_report(*, case: InterventionCase, by: User, report: str, inciden
     case.save(update_fields=["report"])
     case.incidents.set(incidents)
     audit_record(
-        engagement=engagement, actor=by, action="update_case_report", justification=report,
+        engagement=engagement, actor=by, action=AuditAction.UPDATE_CASE_REPORT, justification=report,
         details={"case": case.pk, "incidents": sorted(i.pk for i in incidents)},
     )
     return case
@@ -118,7 +118,7 @@ def case_set_course(
             )
             created.append(measure.pk)
     audit_record(
-        engagement=case.engagement, actor=by, action="set_course",
+        engagement=case.engagement, actor=by, action=AuditAction.SET_COURSE,
         justification=case.course_notes or "; ".join(str(c) for c in case.chosen_courses()),
         details={"case": case.pk, **courses, "corrective_measures": created},
     )
@@ -141,7 +141,7 @@ def case_set_suspension_evaluation(
     case.mandate_critically_affected = bool(mandate_critically_affected)
     case.save(update_fields=["suspension_risk_evaluation", "mandate_critically_affected"])
     audit_record(
-        engagement=case.engagement, actor=by, action="set_suspension_evaluation", justification=evaluation,
+        engagement=case.engagement, actor=by, action=AuditAction.SET_SUSPENSION_EVALUATION, justification=evaluation,
         details={"case": case.pk, "mandate_critically_affected": case.mandate_critically_affected},
     )
     return case
@@ -160,7 +160,7 @@ def case_set_skip_reason(*, case: InterventionCase, by: User, reason: str) -> In
     case.why_suspension_skipped = reason
     case.save(update_fields=["why_suspension_skipped"])
     audit_record(
-        engagement=case.engagement, actor=by, action="set_skip_reason", justification=reason,
+        engagement=case.engagement, actor=by, action=AuditAction.SET_SKIP_REASON, justification=reason,
         details={"case": case.pk},
     )
     return case

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hrddp import access
-from hrddp.models import Engagement, PersonOfInterest, Recipient, User
+from hrddp.models import AuditAction, Engagement, PersonOfInterest, Recipient, User
 from interventions.models import Exclusion, InterventionCase
 
 
@@ -142,7 +142,7 @@ def exclusion_record(
         already = in_force.select_related("engagement").first()
         raise ValidationError(_already_excluded(already) if already else "This exclusion is already recorded.") from exc
     audit_record(
-        engagement=engagement, actor=by, action="exclude", justification=reason,
+        engagement=engagement, actor=by, action=AuditAction.EXCLUDE, justification=reason,
         details={
             "exclusion": exclusion.pk, "person": person.pk if person else None, "unit": unit.pk if unit else None,
             "excluded": str(person or unit), "case": case.pk if case else None,
@@ -167,7 +167,7 @@ def exclusion_lift(*, exclusion: Exclusion, by: User, reason: str) -> Exclusion:
     exclusion.lift_reason = reason
     exclusion.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
     audit_record(
-        engagement=exclusion.engagement, actor=by, action="lift_exclusion", justification=reason,
+        engagement=exclusion.engagement, actor=by, action=AuditAction.LIFT_EXCLUSION, justification=reason,
         details={"exclusion": exclusion.pk, "excluded": str(exclusion.person or exclusion.unit)},
     )
     return exclusion

@@ -23,7 +23,7 @@ from django.utils.dateformat import format as format_date
 
 from common.pdf import pdf_render, static_path_url
 from hrddp import access
-from hrddp.models import Engagement, Role, User
+from hrddp.models import AuditAction, Engagement, Role, User
 from hrddp.services import audit_record
 from interventions.models import InterventionProcedure, Letter, LetterKind, LetterSequence
 
@@ -155,7 +155,7 @@ def letter_draft(
         letter.save()
         what = f"correction of letter {corrects.reference}" if corrects else "letter"
         audit_record(
-            engagement=engagement, actor=by, action="draft_letter",
+            engagement=engagement, actor=by, action=AuditAction.DRAFT_LETTER,
             justification=f"Drafted {what} {letter.reference} ({letter.get_kind_display()}, {letter.get_language_display()}).",
             details={"letter": letter.pk, "reference": letter.reference, "kind": letter.kind},
         )
@@ -312,7 +312,7 @@ def letter_issue(*, letter: Letter, by: User) -> Letter:
             stored_name = current.pdf.name
             current.save()
             audit_record(
-                engagement=current.engagement, actor=by, action="issue_letter",
+                engagement=current.engagement, actor=by, action=AuditAction.ISSUE_LETTER,
                 justification=(
                     f"Issued letter {current.reference} ({current.get_kind_display()}) "
                     f"to {current.addressee.splitlines()[0]}."
@@ -357,7 +357,7 @@ def letter_record_dispatch(*, letter: Letter, dispatched_on: date, channel: str,
         current.dispatch_channel = channel
         current.save(update_fields=["dispatched_on", "dispatch_channel"])
         audit_record(
-            engagement=current.engagement, actor=by, action="record_letter_dispatch",
+            engagement=current.engagement, actor=by, action=AuditAction.RECORD_LETTER_DISPATCH,
             justification=f"Letter {current.reference} sent on {dispatched_on:%d %b %Y} by {channel}.",
             details={"letter": current.pk, "reference": current.reference},
         )

@@ -26,7 +26,7 @@ from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
 from hrddp import access
-from hrddp.models import AuditEntry, Engagement, State, User
+from hrddp.models import AuditAction, AuditEntry, Engagement, State, User
 from hrddp.services import audit_record
 from monitoring.models import Channel, Incident, IndicatorMeasurement, VerificationStatus
 from monitoring.quarters import Quarter, quarter_of
@@ -163,7 +163,7 @@ SUPPORT_ENDED_STATES = (State.CLOSED, State.CEASED, State.DECLINED)
 def support_started_on(engagement: Engagement) -> date | None:
     """The day support was first approved: the earliest 'approve_support' decision, or the recorded approval."""
     first = (
-        AuditEntry.objects.filter(engagement=engagement, action="approve_support")
+        AuditEntry.objects.filter(engagement=engagement, action=AuditAction.APPROVE_SUPPORT)
         .order_by("at").values_list("at", flat=True).first()
     )
     moments = [m for m in (first, engagement.support_approved_at) if m is not None]
@@ -173,7 +173,7 @@ def support_started_on(engagement: Engagement) -> date | None:
 def _support_starts(engagements: list[Engagement]) -> dict[int, date | None]:
     """support_started_on for many engagements — one query."""
     firsts = dict(
-        AuditEntry.objects.filter(engagement_id__in=[e.pk for e in engagements], action="approve_support")
+        AuditEntry.objects.filter(engagement_id__in=[e.pk for e in engagements], action=AuditAction.APPROVE_SUPPORT)
         .values("engagement_id").annotate(first=Min("at")).order_by().values_list("engagement_id", "first")
     )
     starts = {}
@@ -472,7 +472,7 @@ def indicator_measurement_enter(
             ]
         verb = "Entered" if created else "Changed"
         audit_record(
-            engagement=engagement, actor=by, action="enter_indicators",
+            engagement=engagement, actor=by, action=AuditAction.ENTER_INDICATORS,
             justification=f"{verb} the mitigation-effectiveness indicators of {quarter.label} (T/Box 6).",
             details=details,
         )

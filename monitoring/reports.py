@@ -29,7 +29,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from common.pdf import pdf_render, static_path_url
-from hrddp.models import AuditEntry, Engagement, Reminder, Role, User
+from hrddp.models import AuditAction, AuditEntry, Engagement, Reminder, Role, User
 from hrddp.notify import notify
 from hrddp.queue import enqueue_after_commit
 from hrddp.tasks import deliver_reminder
@@ -70,7 +70,7 @@ def engagements_active_during(quarter: Quarter) -> QuerySet[Engagement]:
     Support goes on through intercession, suspension and reassessment; it ends when the engagement is
     closed, ceased or declined. One query, with office, project and recipient."""
     approved_by_then = Exists(
-        AuditEntry.objects.filter(engagement=OuterRef("pk"), action="approve_support", at__date__lte=quarter.end)
+        AuditEntry.objects.filter(engagement=OuterRef("pk"), action=AuditAction.APPROVE_SUPPORT, at__date__lte=quarter.end)
     )
     return (
         Engagement.objects.filter(Q(support_approved_at__date__lte=quarter.end) | approved_by_then)

@@ -232,7 +232,7 @@ def test_every_admin_of_the_app_scopes_its_lookups_and_audits_its_writes():
 
 
 def test_it_shows_the_role_groups_without_letting_a_superuser_edit_them(client, admin_user):
-    # The permissions of each role are hrddp/roles.py, set again on every migrate.
+    # The permissions of each role are hrddp.access.ROLE_PERMISSIONS, set again on every migrate.
     group = Group.objects.get(name=Role.PROJECT_MANAGER.label)
     permissions = set(group.permissions.values_list("pk", flat=True))
     client.force_login(admin_user)

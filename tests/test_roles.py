@@ -1,8 +1,8 @@
 from django.contrib.auth.models import Group
 
-from hrddp.access import user_may
+from hrddp.access import ROLE_PERMISSIONS, user_may
 from hrddp.models import Membership, Role
-from hrddp.roles import GROUP_NAMES, ROLE_PERMISSIONS
+from hrddp.roles import GROUP_NAMES
 from tests.factories import UserFactory
 
 

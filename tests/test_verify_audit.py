@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
-from hrddp.audit_chain import GENESIS, chain_verify, entry_digest
+from hrddp.audit_chain import GENESIS, entry_digest
+from hrddp.audit_verify import chain_verify
 from hrddp.models import AuditEntry, State
 from hrddp.services import audit_record
 from tests.builders import complete_screening, engagement_ready_for, take
@@ -237,9 +238,9 @@ def test_it_finds_the_link_broken_where_an_entry_was_deleted_on_sqlite(trail):
 
 @on_sqlite
 def test_it_walks_a_long_trail_in_chunks_on_sqlite(pm, engagement, monkeypatch):
-    from hrddp import audit_chain
+    from hrddp import audit_verify
 
-    monkeypatch.setattr(audit_chain, "CHUNK", 3)
+    monkeypatch.setattr(audit_verify, "CHUNK", 3)
     AuditEntry.objects.bulk_create(
         [AuditEntry(engagement=engagement, actor=pm, action="note", justification=f"{i}") for i in range(10)]
     )

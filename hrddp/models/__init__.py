@@ -1,4 +1,5 @@
 from hrddp.models.audit import AuditEntry, AuditEntryIsPermanent
+from hrddp.models.audit_actions import AuditAction
 from hrddp.models.engagements import (
     ENDED_STATES,
     PRE_ACTIVE_STATES,
@@ -8,6 +9,7 @@ from hrddp.models.engagements import (
     EngagementGroupObjectPermission,
     EngagementUserObjectPermission,
     State,
+    StepBy,
 )
 from hrddp.models.notifications import Notification, Reminder
 from hrddp.models.people import GLOBAL_ROLES, Membership, Office, Role, User
@@ -23,6 +25,7 @@ from hrddp.models.recipients import (
 
 __all__ = [
     "ActivityType",
+    "AuditAction",
     "AuditEntry",
     "AuditEntryIsPermanent",
     "CommandPeriod",
@@ -48,6 +51,7 @@ __all__ = [
     "RecipientLevel",
     "Role",
     "State",
+    "StepBy",
     "SupportActivity",
     "User",
 ]

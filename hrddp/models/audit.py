@@ -12,6 +12,8 @@ from django.db.models.functions import Now
 from django.utils import timezone
 
 from hrddp.audit_chain import chain_extend, chain_extended_in_python
+from hrddp.models.audit_actions import AuditAction
+from hrddp.models.engagements import State
 
 
 class AuditEntryIsPermanent(Exception):
@@ -43,7 +45,7 @@ class AuditEntry(models.Model):
     # database's clock unless the writer is the table's owner (migrations, the demo and the
     # synthetic portfolio, which build dated histories).
     at = models.DateTimeField(default=timezone.now, db_default=Now(), db_index=True)
-    action = models.CharField(max_length=64, help_text="The transition or decision taken.")
+    action = models.CharField(max_length=64, choices=AuditAction.choices, help_text="The transition or decision taken.")
     from_state = models.CharField(max_length=32, blank=True)
     to_state = models.CharField(max_length=32, blank=True)
     justification = models.TextField()
@@ -84,18 +86,15 @@ class AuditEntry(models.Model):
 
     @property
     def action_label(self) -> str:
-        from hrddp.lifecycle import transition_label
-
-        return transition_label(self.action)
+        if self.action in AuditAction.values:
+            return AuditAction(self.action).label
+        # An action no longer written (AuditAction lists every one written now): its name in words.
+        return self.action.replace("_", " ").capitalize()
 
     @property
     def from_label(self) -> str:
-        from hrddp.models import State
-
         return State(self.from_state).label if self.from_state in State.values else self.from_state
 
     @property
     def to_label(self) -> str:
-        from hrddp.models import State
-
         return State(self.to_state).label if self.to_state in State.values else self.to_state

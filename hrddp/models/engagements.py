@@ -1,13 +1,18 @@
 """The engagement: one support relationship carried through Actions 1–7."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from hrddp import guards
+from hrddp.models.audit_actions import AuditAction
 
 
 class State(models.TextChoices):
@@ -53,33 +58,48 @@ PRE_ACTIVE_STATES = [
     State.APPROVAL,
 ]
 
-# Who may take a transition: hrddp.access answers (it names the permissions; roles map onto them in
-# hrddp.roles). Imported when first asked, since access reads these models.
+# --- Who takes a step -----------------------------------------------------------
 
 
-def may_prepare(engagement, user):
-    from hrddp import access
+class StepBy(models.TextChoices):
+    """Whose part a step is: the project manager's (preparing), the Chief of Mission's (deciding) or either's."""
 
-    return access.may_prepare(user, engagement)
-
-
-def may_decide(engagement, user):
-    from hrddp import access
-
-    return access.may_decide(user, engagement)
+    PREPARE = "prepare", "Project manager"
+    DECIDE = "decide", "Chief of Mission"
+    PREPARE_OR_DECIDE = "prepare_or_decide", "Project manager or Chief of Mission"
 
 
-def may_prepare_or_decide(engagement, user):
-    from hrddp import access
+class StepPermission:
+    """A transition's django-fsm permission: whether a user may take a step that is `part`'s, on this engagement.
 
-    return access.may_prepare_or_decide(user, engagement)
+    hrddp.access answers, from the user's roles in the engagement's office and the grants on it. It reads
+    these models, so they do not import it: the app hands its answer in when it is ready
+    (HrddpConfig.ready, `answered_by`), before any request or task asks."""
+
+    _answer: Callable[[object, Engagement, StepBy], bool] | None = None
+
+    def __init__(self, part: StepBy):
+        self.part = part
+
+    @classmethod
+    def answered_by(cls, answer: Callable[[object, Engagement, StepBy], bool]) -> None:
+        cls._answer = answer
+
+    def __call__(self, engagement: Engagement, user) -> bool:
+        answer = StepPermission._answer
+        if answer is None:
+            raise ImproperlyConfigured("No answer to who may take a step: the hrddp app is not ready.")
+        return answer(user, engagement, self.part)
 
 
-def _label(text, who, style="primary"):
-    return {"label": text, "who": who, "style": style}
+def _step(action: AuditAction, by: StepBy, style: str = "primary") -> dict:
+    """A transition's permission and what the pages show of it. `action` is the step's name in the audit
+    trail (the transition's own name) and gives its label."""
+    return {
+        "permission": StepPermission(by),
+        "custom": {"label": action.label, "who": by.label, "style": style},
+    }
 
-
-PM, COM, EITHER = "Project manager", "Chief of Mission", "Project manager or Chief of Mission"
 
 # A step's body changes the engagement itself. What it opens or closes in a later Action's records (the
 # screening's suggested answers, an assessment version, the plan's core measures, the intervention case) is
@@ -167,8 +187,8 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state, source=State.DRAFT, target=State.SCREENING,
-        conditions=[guards.activities_described], permission=may_prepare,
-        custom=_label("Start screening", PM),
+        conditions=[guards.activities_described],
+        **_step(AuditAction.START_SCREENING, StepBy.PREPARE),
     )
     def start_screening(self, *, by, justification):
         pass
@@ -176,8 +196,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=State.SCREENING, target=State.NOT_APPLICABLE,
         conditions=[guards.screening_answered, guards.screening_concludes_not_applicable, guards.no_non_exempt_activity],
-        permission=may_prepare,
-        custom=_label("Conclude: HRDDP not applicable", PM, "secondary"),
+        **_step(AuditAction.CONCLUDE_NOT_APPLICABLE, StepBy.PREPARE, "secondary"),
     )
     def conclude_not_applicable(self, *, by, justification):
         pass
@@ -185,15 +204,14 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=State.SCREENING, target=State.PRECONDITIONS,
         conditions=[guards.screening_answered, guards.screening_concludes_applicable],
-        permission=may_prepare,
-        custom=_label("Conclude: HRDDP applies", PM),
+        **_step(AuditAction.CONCLUDE_APPLICABLE, StepBy.PREPARE),
     )
     def conclude_applicable(self, *, by, justification):
         pass
 
     @transition(
-        field=state, source=State.NOT_APPLICABLE, target=State.SCREENING, permission=may_prepare,
-        custom=_label("Reopen the screening", PM, "secondary"),
+        field=state, source=State.NOT_APPLICABLE, target=State.SCREENING,
+        **_step(AuditAction.REOPEN_SCREENING, StepBy.PREPARE, "secondary"),
     )
     def reopen_screening(self, *, by, justification):
         pass
@@ -202,16 +220,16 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state, source=State.PRECONDITIONS, target=State.COORDINATION,
-        conditions=[guards.all_preconditions_met], permission=may_prepare,
-        custom=_label("Preconditions met", PM),
+        conditions=[guards.all_preconditions_met],
+        **_step(AuditAction.PASS_PRECONDITIONS, StepBy.PREPARE),
     )
     def pass_preconditions(self, *, by, justification):
         pass
 
     @transition(
         field=state, source=State.PRECONDITIONS, target=State.INELIGIBLE,
-        conditions=[guards.some_precondition_not_met], permission=may_prepare_or_decide,
-        custom=_label("Record as ineligible", EITHER, "danger"),
+        conditions=[guards.some_precondition_not_met],
+        **_step(AuditAction.FAIL_PRECONDITIONS, StepBy.PREPARE_OR_DECIDE, "danger"),
     )
     def fail_preconditions(self, *, by, justification):
         pass
@@ -220,8 +238,8 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state, source=State.COORDINATION, target=State.ASSESSMENT,
-        conditions=[guards.coordination_recorded], permission=may_prepare,
-        custom=_label("Coordination complete", PM),
+        conditions=[guards.coordination_recorded],
+        **_step(AuditAction.COMPLETE_COORDINATION, StepBy.PREPARE),
     )
     def complete_coordination(self, *, by, justification):
         pass
@@ -230,22 +248,22 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state, source=State.ASSESSMENT, target=State.ENDORSEMENT,
-        conditions=[guards.assessment_complete], permission=may_prepare,
-        custom=_label("Submit the assessment for endorsement", PM),
+        conditions=[guards.assessment_complete],
+        **_step(AuditAction.SUBMIT_ASSESSMENT, StepBy.PREPARE),
     )
     def submit_assessment(self, *, by, justification):
         self.current_assessment.mark_submitted(by=by)
 
     @transition(
-        field=state, source=State.ENDORSEMENT, target=State.ASSESSMENT, permission=may_decide,
-        custom=_label("Return the assessment with comments", COM, "secondary"),
+        field=state, source=State.ENDORSEMENT, target=State.ASSESSMENT,
+        **_step(AuditAction.RETURN_ASSESSMENT, StepBy.DECIDE, "secondary"),
     )
     def return_assessment(self, *, by, justification):
         self.current_assessment.mark_returned(by=by, comments=justification)
 
     @transition(
-        field=state, source=State.ENDORSEMENT, target=State.MITIGATION, permission=may_decide,
-        custom=_label("Endorse the assessment", COM),
+        field=state, source=State.ENDORSEMENT, target=State.MITIGATION,
+        **_step(AuditAction.ENDORSE, StepBy.DECIDE),
     )
     def endorse(self, *, by, justification):
         self.current_assessment.mark_endorsed(by=by, comments=justification)
@@ -253,8 +271,8 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state, source=State.ENDORSEMENT, target=State.ACTIVE,
-        conditions=[guards.supported_before_with_standing_plan], permission=may_decide,
-        custom=_label("Endorse the reassessment: the plan stands", COM, "secondary"),
+        conditions=[guards.supported_before_with_standing_plan],
+        **_step(AuditAction.ENDORSE_PLAN_STANDS, StepBy.DECIDE, "secondary"),
     )
     def endorse_plan_stands(self, *, by, justification):
         self.current_assessment.mark_endorsed(by=by, comments=justification)
@@ -262,15 +280,15 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state, source=State.ENDORSEMENT, target=State.DECLINED,
-        conditions=[guards.assessment_rated_high], permission=may_decide,
-        custom=_label("Decline: high risk no mitigation can reduce", COM, "danger"),
+        conditions=[guards.assessment_rated_high],
+        **_step(AuditAction.DECLINE, StepBy.DECIDE, "danger"),
     )
     def decline(self, *, by, justification):
         self.current_assessment.mark_declined(by=by, comments=justification)
 
     @transition(
-        field=state, source=State.DECLINED, target=State.ASSESSMENT, permission=may_decide,
-        custom=_label("Reconsider: the recipient has taken measures", COM, "secondary"),
+        field=state, source=State.DECLINED, target=State.ASSESSMENT,
+        **_step(AuditAction.RECONSIDER, StepBy.DECIDE, "secondary"),
     )
     def reconsider(self, *, by, justification):
         pass
@@ -279,8 +297,8 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state, source=State.MITIGATION, target=State.APPROVAL,
-        conditions=[guards.mitigation_plan_complete], permission=may_prepare,
-        custom=_label("Submit the plan for approval", PM),
+        conditions=[guards.mitigation_plan_complete],
+        **_step(AuditAction.SUBMIT_PLAN, StepBy.PREPARE),
     )
     def submit_plan(self, *, by, justification):
         self.mitigation_plan.mark_submitted(by=by)
@@ -288,15 +306,14 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=State.APPROVAL, target=State.ACTIVE,
         conditions=[guards.residual_risk_not_high, guards.notification_letter_issued, guards.intervention_procedure_filled],
-        permission=may_decide,
-        custom=_label("Approve support", COM),
+        **_step(AuditAction.APPROVE_SUPPORT, StepBy.DECIDE),
     )
     def approve_support(self, *, by, justification):
         self.support_approved_at = timezone.now()
 
     @transition(
-        field=state, source=State.APPROVAL, target=State.MITIGATION, permission=may_decide,
-        custom=_label("Return the plan", COM, "secondary"),
+        field=state, source=State.APPROVAL, target=State.MITIGATION,
+        **_step(AuditAction.RETURN_PLAN, StepBy.DECIDE, "secondary"),
     )
     def return_plan(self, *, by, justification):
         pass
@@ -304,15 +321,15 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
     # --- Action 6 -------------------------------------------------------------
 
     @transition(
-        field=state, source=State.ACTIVE, target=State.ASSESSMENT, permission=may_prepare,
-        custom=_label("Start a reassessment", PM, "secondary"),
+        field=state, source=State.ACTIVE, target=State.ASSESSMENT,
+        **_step(AuditAction.START_REASSESSMENT, StepBy.PREPARE, "secondary"),
     )
     def start_reassessment(self, *, by, justification):
         pass
 
     @transition(
-        field=state, source=State.ACTIVE, target=State.CLOSED, permission=may_prepare_or_decide,
-        custom=_label("Close: support ended at project end", EITHER, "secondary"),
+        field=state, source=State.ACTIVE, target=State.CLOSED,
+        **_step(AuditAction.CLOSE, StepBy.PREPARE_OR_DECIDE, "secondary"),
     )
     def close(self, *, by, justification):
         pass
@@ -321,51 +338,51 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state, source=State.ACTIVE, target=State.INTERCESSION,
-        conditions=[guards.grave_violation_reported], permission=may_prepare_or_decide,
-        custom=_label("Open an intercession", EITHER, "danger"),
+        conditions=[guards.grave_violation_reported],
+        **_step(AuditAction.OPEN_INTERCESSION, StepBy.PREPARE_OR_DECIDE, "danger"),
     )
     def open_intercession(self, *, by, justification):
         pass
 
     @transition(
         field=state, source=State.INTERCESSION, target=State.INTERCESSION,
-        conditions=[guards.course_of_action_chosen], permission=may_decide,
-        custom=_label("Record the course of action", COM),
+        conditions=[guards.course_of_action_chosen],
+        **_step(AuditAction.RECORD_COURSE_OF_ACTION, StepBy.DECIDE),
     )
     def record_course_of_action(self, *, by, justification):
         pass
 
     @transition(
         field=state, source=State.INTERCESSION, target=State.ACTIVE,
-        conditions=[guards.course_of_action_recorded_before_result], permission=may_decide,
-        custom=_label("Result A: violations addressed, continue", COM),
+        conditions=[guards.course_of_action_recorded_before_result],
+        **_step(AuditAction.RESOLVE, StepBy.DECIDE),
     )
     def resolve(self, *, by, justification):
         pass
 
     @transition(
         field=state, source=State.INTERCESSION, target=State.SUSPENDED,
-        conditions=[guards.course_of_action_recorded, guards.suspension_risks_evaluated], permission=may_decide,
-        custom=_label("Result B: suspend support", COM, "danger"),
+        conditions=[guards.course_of_action_recorded, guards.suspension_risks_evaluated],
+        **_step(AuditAction.SUSPEND, StepBy.DECIDE, "danger"),
     )
     def suspend(self, *, by, justification):
         pass
 
     @transition(
-        field=state, source=State.SUSPENDED, target=State.ACTIVE, permission=may_decide,
-        custom=_label("Resume support: violations addressed", COM),
+        field=state, source=State.SUSPENDED, target=State.ACTIVE,
+        **_step(AuditAction.RESUME, StepBy.DECIDE),
     )
     def resume(self, *, by, justification):
         pass
 
     @transition(
         field=state, source=State.INTERCESSION, target=State.CEASED,
-        conditions=[guards.suspension_skip_explained], permission=may_decide,
-        custom=_label("Cease support", COM, "danger"),
+        conditions=[guards.suspension_skip_explained],
+        **_step(AuditAction.CEASE, StepBy.DECIDE, "danger"),
     )
     @transition(
-        field=state, source=State.SUSPENDED, target=State.CEASED, permission=may_decide,
-        custom=_label("Cease support", COM, "danger"),
+        field=state, source=State.SUSPENDED, target=State.CEASED,
+        **_step(AuditAction.CEASE, StepBy.DECIDE, "danger"),
     )
     def cease(self, *, by, justification):
         pass
@@ -373,8 +390,8 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
     # --- Any time before support starts --------------------------------------
 
     @transition(
-        field=state, source=PRE_ACTIVE_STATES, target=State.CLOSED, permission=may_prepare,
-        custom=_label("Withdraw the request", PM, "secondary"),
+        field=state, source=PRE_ACTIVE_STATES, target=State.CLOSED,
+        **_step(AuditAction.WITHDRAW_REQUEST, StepBy.PREPARE, "secondary"),
     )
     def withdraw_request(self, *, by, justification):
         pass

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from hrddp.audit_chain import chain_verify
+from hrddp.audit_verify import chain_verify
 
 
 def _anchor(value: str) -> tuple[int, str]:

@@ -34,6 +34,7 @@ from assessments.models import (
 from hrddp.models import (
     EXEMPT_ACTIVITY_TYPES,
     ActivityType,
+    AuditAction,
     AuditEntry,
     CommandPeriod,
     Delivery,
@@ -501,7 +502,7 @@ class _Builder:
         for case in self.cases:
             e = case.engagement
             entries.append(AuditEntry(
-                engagement=e, actor=case.pm, at=case.timeline.opened_at, action="open", from_state="",
+                engagement=e, actor=case.pm, at=case.timeline.opened_at, action=AuditAction.OPEN, from_state="",
                 to_state=State.DRAFT, justification="New request for support received through the national authority.",
             ))
             for step in case.timeline.steps:
