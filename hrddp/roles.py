@@ -14,7 +14,7 @@ _DOMAIN_MODELS = [
     "assessments.riskassessment", "assessments.assessmentelement", "assessments.citedsource", "assessments.riskfactor",
     "mitigation.mitigationplan", "mitigation.mitigationmeasure",
     "monitoring.incident", "monitoring.indicatormeasurement",
-    "interventions.interventionprocedure", "interventions.letter", "interventions.interventioncase",
+    "mitigation.interventionprocedure", "interventions.letter", "interventions.interventioncase",
     "interventions.exclusion",
 ]
 
@@ -26,7 +26,7 @@ _PM_EDITS = [
     "assessments.riskassessment", "assessments.assessmentelement", "assessments.citedsource", "assessments.riskfactor",
     "mitigation.mitigationplan", "mitigation.mitigationmeasure",
     "monitoring.incident", "monitoring.indicatormeasurement",
-    "interventions.interventionprocedure",
+    "mitigation.interventionprocedure",
 ]
 
 

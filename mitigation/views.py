@@ -8,10 +8,16 @@ from django.views.decorators.http import require_POST
 
 from hrddp import access
 from hrddp.models import Engagement, State
-from interventions.models import InterventionProcedure, LetterKind
 from mitigation import services
 from mitigation.forms import CatalogueForm, MeasureFormSet, PlanForm
-from mitigation.models import MeasureStatus, MeasureTemplate, MitigationMeasure, MitigationPlan
+from mitigation.models import (
+    InterventionProcedure,
+    LetterKind,
+    MeasureStatus,
+    MeasureTemplate,
+    MitigationMeasure,
+    MitigationPlan,
+)
 from mitigation.procedure import ProcedureForm
 
 _WITH_PARTS = Engagement.objects.select_related("office", "project", "recipient")
