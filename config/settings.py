@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "interventions",
     "portfolio",
     "imports",
+    "register",
 ]
 
 MIDDLEWARE = [

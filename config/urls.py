@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from hrddp import views, views_recipients
+from hrddp import views
 from monitoring.urls_indicators import portfolio_urlpatterns
 from portfolio import views as portfolio_views
 
@@ -21,7 +21,7 @@ urlpatterns = [
     path("engagements/<int:pk>/", include("interventions.urls")),
     path("engagements/<int:pk>/", include("interventions.urls_exclusions")),
     path("engagements/<int:pk>/", include("interventions.urls_cases")),
-    path("recipients/<int:pk>/", views_recipients.recipient_detail, name="recipient_detail"),
+    path("recipients/", include("register.urls")),
     path("engagements/<int:pk>/", include("monitoring.urls")),
     path("engagements/<int:pk>/", include("monitoring.urls_indicators")),
     path("reports/portfolio/period/", include("portfolio.urls_period")),

@@ -74,7 +74,7 @@ _DOMAIN_MODELS = [
     "assessments.riskassessment", "assessments.assessmentelement", "assessments.citedsource", "assessments.riskfactor",
     "mitigation.mitigationplan", "mitigation.mitigationmeasure",
     "monitoring.incident", "monitoring.indicatormeasurement",
-    "interventions.interventionprocedure", "interventions.letter", "interventions.interventioncase",
+    "mitigation.interventionprocedure", "interventions.letter", "interventions.interventioncase",
     "interventions.exclusion",
 ]
 
@@ -86,7 +86,7 @@ _PM_EDITS = [
     "assessments.riskassessment", "assessments.assessmentelement", "assessments.citedsource", "assessments.riskfactor",
     "mitigation.mitigationplan", "mitigation.mitigationmeasure",
     "monitoring.incident", "monitoring.indicatormeasurement",
-    "interventions.interventionprocedure",
+    "mitigation.interventionprocedure",
 ]
 
 _VIEW_ALL = {_model_perm(m, "view") for m in _DOMAIN_MODELS}

@@ -41,8 +41,14 @@ from hrddp.models import (
 )
 from hrddp.services import engagement_open, engagement_transition
 from interventions.letters import letter_draft, letter_issue, letter_record_dispatch
-from interventions.models import InterventionProcedure, LetterKind
-from mitigation.models import MeasureNature, MeasureType, MitigationMeasure, MitigationPlan
+from mitigation.models import (
+    InterventionProcedure,
+    LetterKind,
+    MeasureNature,
+    MeasureType,
+    MitigationMeasure,
+    MitigationPlan,
+)
 from monitoring.models import Channel, Incident, VerificationStatus
 
 DEMO_PASSWORD = "darvonia-demo-2026"

@@ -1,18 +1,11 @@
-"""Action 7 in the admin: shown only. Procedures, intervention cases, exclusions and letters are recorded
+"""Action 7 in the admin: shown only. Intervention cases, exclusions and letters are recorded
 in the app (interventions), which checks the role and the stage, numbers, renders and stores the
 letters, and audits each step."""
 
 from django.contrib import admin
 
 from hrddp.admin_scoping import ReadOnlyAdmin
-from interventions.models import Exclusion, InterventionCase, InterventionProcedure, Letter
-
-
-@admin.register(InterventionProcedure)
-class InterventionProcedureAdmin(ReadOnlyAdmin):
-    engagement_path = "engagement"
-    list_display = ["engagement", "monitoring_responsible", "recipient_focal_point"]
-    list_select_related = ["engagement", "monitoring_responsible", "recipient_focal_point"]
+from interventions.models import Exclusion, InterventionCase, Letter
 
 
 @admin.register(Letter)

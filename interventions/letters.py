@@ -25,7 +25,8 @@ from common.pdf import pdf_render, static_path_url
 from hrddp import access
 from hrddp.models import AuditAction, Engagement, Role, User
 from hrddp.services import audit_record
-from interventions.models import InterventionProcedure, Letter, LetterKind, LetterSequence
+from interventions.models import Letter, LetterKind, LetterSequence
+from mitigation.models import InterventionProcedure
 
 logger = logging.getLogger(__name__)
 

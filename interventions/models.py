@@ -1,52 +1,13 @@
-"""Action 7: the intervention procedure, intervention cases, and letters."""
+"""Action 7: intervention cases, letters and exclusions. (The intervention procedure, set before approval, is
+mitigation.models.InterventionProcedure.)"""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-
-class InterventionProcedure(models.Model):
-    """The internal procedure for intervention, suspension or cessation (T/Box 7)."""
-
-    engagement = models.OneToOneField(
-        "hrddp.Engagement", on_delete=models.CASCADE, related_name="intervention_procedure"
-    )
-    monitoring_responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        help_text="Responsible for due-diligence monitoring.",
-    )
-    recipient_focal_point = models.ForeignKey(
-        "hrddp.GovernmentFocalPoint", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        help_text="The focal point in the recipient force.",
-    )
-    reporting_to_com = models.TextField(
-        "How violations reach the Chief of Mission", blank=True,
-    )
-
-    class Meta:
-        ordering = ["engagement"]
-
-    def __str__(self):
-        return f"Intervention procedure of {self.engagement}"
-
-    def missing(self) -> list[str]:
-        reasons = []
-        if self.monitoring_responsible_id is None:
-            reasons.append("Name who is responsible for due-diligence monitoring.")
-        if self.recipient_focal_point_id is None:
-            reasons.append("Name the recipient's focal point.")
-        if not self.reporting_to_com.strip():
-            reasons.append("Say how violations reach the Chief of Mission.")
-        return reasons
-
-
-class LetterKind(models.TextChoices):
-    NOTIFICATION = "notification", "Notification of the core principles (P¶19)"
-    UNLESS_AND_UNTIL = "unless_and_until", "Support not possible unless and until (P¶16)"
-    INTERCESSION = "intercession", "Intercession (P¶26)"
-    SUSPENSION = "suspension", "Suspension (P¶27)"
-    RESUMPTION = "resumption", "Resumption"
-    CESSATION = "cessation", "Cessation of support"
+# The kinds of letter are defined with the approval stage, which reads the notification letter; imported from
+# here as well, next to the letters.
+from mitigation.models import LetterKind
 
 
 class LetterIsIssued(Exception):

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 from hrddp.forms import DateField, ModelMultipleChoiceField
@@ -53,6 +55,26 @@ class BaseMeasureFormSet(forms.BaseInlineFormSet):
 
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "factors": self.factors, "factor_choices": self.factor_choices}
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The measure rows for mitigation.services.plan_save (after is_valid()): the measures changed, added or
+        to remove. Rows left as they were, and blank new rows, are left out, as the formset's own save would."""
+        rows = []
+        for form in self.forms:
+            pk = form.instance.pk
+            if self.can_delete and self._should_delete_form(form):
+                if pk is not None:
+                    rows.append({"id": pk, "delete": True})
+                continue
+            if not form.has_changed():
+                continue
+            data = form.cleaned_data
+            row = {name: data[name] for name in MeasureForm.Meta.fields if name != "risk_factors"}
+            row["risk_factors"] = [factor.pk for factor in data["risk_factors"]]
+            if pk is not None:
+                row["id"] = pk
+            rows.append(row)
+        return rows
 
     @property
     def empty_form(self):  # pragma: no cover - not rendered without JavaScript

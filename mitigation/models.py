@@ -111,3 +111,56 @@ class MeasureTemplate(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class LetterKind(models.TextChoices):
+    """The letters to the recipient authority. Defined here, below the letters themselves (interventions),
+    because the approval stage already reads the notification letter (P¶19) before support is approved."""
+
+    NOTIFICATION = "notification", "Notification of the core principles (P¶19)"
+    UNLESS_AND_UNTIL = "unless_and_until", "Support not possible unless and until (P¶16)"
+    INTERCESSION = "intercession", "Intercession (P¶26)"
+    SUSPENSION = "suspension", "Suspension (P¶27)"
+    RESUMPTION = "resumption", "Resumption"
+    CESSATION = "cessation", "Cessation of support"
+
+
+class InterventionProcedure(models.Model):
+    """The internal procedure for intervention, suspension or cessation (T/Box 7).
+
+    Set at the mitigation and approval stages, before support is approved; monitoring and
+    interventions (Actions 6 and 7) read it afterwards."""
+
+    engagement = models.OneToOneField(
+        "hrddp.Engagement", on_delete=models.CASCADE, related_name="intervention_procedure"
+    )
+    monitoring_responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="Responsible for due-diligence monitoring.",
+    )
+    recipient_focal_point = models.ForeignKey(
+        "hrddp.GovernmentFocalPoint", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The focal point in the recipient force.",
+    )
+    reporting_to_com = models.TextField(
+        "How violations reach the Chief of Mission", blank=True,
+    )
+
+    class Meta:
+        ordering = ["engagement"]
+        # The table was created by interventions, where the model lived first: it keeps its name, so moving the
+        # model moved no data.
+        db_table = "interventions_interventionprocedure"
+
+    def __str__(self):
+        return f"Intervention procedure of {self.engagement}"
+
+    def missing(self) -> list[str]:
+        reasons = []
+        if self.monitoring_responsible_id is None:
+            reasons.append("Name who is responsible for due-diligence monitoring.")
+        if self.recipient_focal_point_id is None:
+            reasons.append("Name the recipient's focal point.")
+        if not self.reporting_to_com.strip():
+            reasons.append("Say how violations reach the Chief of Mission.")
+        return reasons

@@ -3,7 +3,7 @@
 from django import forms
 
 from hrddp.models import GovernmentFocalPoint, User
-from interventions.models import InterventionProcedure
+from mitigation.models import InterventionProcedure
 
 
 class ProcedureForm(forms.ModelForm):

@@ -7,11 +7,17 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from hrddp import access
-from hrddp.models import Engagement, State
-from interventions.models import InterventionProcedure, LetterKind
+from hrddp.models import Engagement
 from mitigation import services
 from mitigation.forms import CatalogueForm, MeasureFormSet, PlanForm
-from mitigation.models import MeasureStatus, MeasureTemplate, MitigationMeasure, MitigationPlan
+from mitigation.models import (
+    InterventionProcedure,
+    LetterKind,
+    MeasureStatus,
+    MeasureTemplate,
+    MitigationMeasure,
+    MitigationPlan,
+)
 from mitigation.procedure import ProcedureForm
 
 _WITH_PARTS = Engagement.objects.select_related("office", "project", "recipient")
@@ -36,11 +42,12 @@ def _factor_coverage(assessment, plan):
 def mitigation_plan(request, pk):
     perms = access.engagement_for_request(request, pk, queryset=_WITH_PARTS)
     engagement = perms.engagement
-    editable = engagement.state == State.MITIGATION and perms.may_prepare
+    refusal = services.plan_editable_refusal(engagement=engagement)
+    editable = not refusal and perms.may_prepare
     if request.method == "POST":
         perms.require_prepare()
-        if not editable:
-            messages.error(request, "The plan can only be changed while the engagement is at the mitigation stage.")
+        if refusal:
+            messages.error(request, refusal)
             return redirect("mitigation_plan", pk=engagement.pk)
     plan = MitigationPlan.objects.filter(engagement=engagement).first()
     if plan is None and editable:
@@ -59,7 +66,15 @@ def mitigation_plan(request, pk):
     status = 200
     if request.method == "POST":
         if plan_form.is_valid() and formset.is_valid():
-            services.plan_save(plan=plan, plan_form=plan_form, measure_formset=formset)
+            try:
+                services.plan_save(
+                    by=request.user, engagement=engagement,
+                    fields={name: plan_form.cleaned_data[name] for name in services.PLAN_FIELDS},
+                    measures=formset.rows(),
+                )
+            except services.NotEditable as refused:
+                messages.error(request, refused.message)
+                return redirect("mitigation_plan", pk=engagement.pk)
             messages.success(request, "Mitigation plan saved.")
             return redirect("mitigation_plan", pk=engagement.pk)
         status = 400
@@ -80,13 +95,19 @@ def add_from_catalogue(request, pk):
     perms = access.engagement_for_request(request, pk, queryset=_WITH_PARTS)
     engagement = perms.engagement
     perms.require_prepare()
-    if engagement.state != State.MITIGATION:
-        messages.error(request, "The plan can only be changed while the engagement is at the mitigation stage.")
+    refusal = services.plan_editable_refusal(engagement=engagement)
+    if refusal:
+        messages.error(request, refusal)
         return redirect("mitigation_plan", pk=engagement.pk)
     form = CatalogueForm(request.POST, prefix="catalogue")
     if form.is_valid():
-        plan, _ = MitigationPlan.objects.get_or_create(engagement=engagement)
-        added = services.plan_add_from_catalogue(plan=plan, templates=list(form.cleaned_data["templates"]))
+        try:
+            added = services.plan_add_from_catalogue(
+                by=request.user, engagement=engagement, templates=list(form.cleaned_data["templates"])
+            )
+        except services.NotEditable as refused:
+            messages.error(request, refused.message)
+            return redirect("mitigation_plan", pk=engagement.pk)
         messages.success(request, f"{len(added)} measure(s) added from the catalogue: choose the risk factors each targets.")
     else:
         messages.error(request, "Choose at least one measure from the catalogue.")
@@ -105,11 +126,12 @@ def approval(request, pk):
     perms = access.engagement_for_request(request, pk, queryset=_WITH_PARTS)
     engagement = perms.engagement
     procedure = InterventionProcedure.objects.filter(engagement=engagement).first()
-    editable = engagement.state in (State.MITIGATION, State.APPROVAL) and perms.may_prepare
+    refusal = services.procedure_editable_refusal(engagement=engagement)
+    editable = not refusal and perms.may_prepare
     if request.method == "POST":
         perms.require_prepare()
-        if not editable:
-            messages.error(request, "The procedure is set before support is approved.")
+        if refusal:
+            messages.error(request, refusal)
             return redirect("approval", pk=engagement.pk)
     if procedure is None:
         # Start from the engagement's own focal point and, often, its project manager.
@@ -121,7 +143,14 @@ def approval(request, pk):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            form.save()
+            try:
+                services.procedure_save(
+                    by=request.user, engagement=engagement,
+                    **{name: form.cleaned_data[name] for name in services.PROCEDURE_FIELDS},
+                )
+            except services.NotEditable as refused:
+                messages.error(request, refused.message)
+                return redirect("approval", pk=engagement.pk)
             messages.success(request, "Intervention procedure saved.")
             return redirect("approval", pk=engagement.pk)
         status = 400

@@ -36,8 +36,8 @@ from assessments.models import (
 )
 from hrddp.models import PRE_ACTIVE_STATES, ActivityType, AuditEntry, Engagement, State, SupportActivity, User
 from hrddp.services import EngagementChangedMeanwhile, TransitionRefused, engagement_transition
-from interventions.models import InterventionCase, InterventionProcedure, Letter, LetterKind
-from mitigation.models import MeasureType, MitigationMeasure, MitigationPlan
+from interventions.models import InterventionCase, Letter, LetterKind
+from mitigation.models import InterventionProcedure, MeasureType, MitigationMeasure, MitigationPlan
 from monitoring.models import Channel, Incident, VerificationStatus
 from tests.factories import EngagementFactory, FocalPointFactory, SupportActivityFactory, UserFactory
 

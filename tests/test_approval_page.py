@@ -7,8 +7,7 @@ import pytest
 from django.urls import reverse
 
 from hrddp.models import Role, State
-from interventions.models import InterventionProcedure
-from mitigation.models import MitigationPlan
+from mitigation.models import InterventionProcedure, MitigationPlan
 from tests.builders import engagement_ready_for, fill_procedure, issue_notification_letter, reload
 from tests.factories import EngagementFactory, FocalPointFactory, user_with_role
 from tests.pages import step_names

@@ -36,7 +36,7 @@ LAYERS = [
     ["mitigation"],
     ["monitoring"],
     ["interventions"],
-    ["portfolio", "imports", "demo", "api"],
+    ["portfolio", "imports", "register", "demo", "api"],
     ["config"],
 ]
 LAYER_OF = {app: index for index, layer in enumerate(LAYERS) for app in layer}

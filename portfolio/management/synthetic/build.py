@@ -54,8 +54,15 @@ from hrddp.models import (
 )
 from hrddp.roles import GROUP_NAMES
 from interventions.letters import standard_subject
-from interventions.models import Exclusion, InterventionCase, InterventionProcedure, Letter, LetterKind, LetterSequence
-from mitigation.models import MeasureNature, MeasureStatus, MeasureType, MitigationMeasure, MitigationPlan
+from interventions.models import Exclusion, InterventionCase, Letter, LetterKind, LetterSequence
+from mitigation.models import (
+    InterventionProcedure,
+    MeasureNature,
+    MeasureStatus,
+    MeasureType,
+    MitigationMeasure,
+    MitigationPlan,
+)
 from monitoring.models import Channel, Incident, IndicatorMeasurement, VerificationStatus, ViolationCategory
 from monitoring.quarters import quarter_of
 from portfolio.management.synthetic import names as N

@@ -35,8 +35,8 @@ from hrddp.models import (
     SupportActivity,
     User,
 )
-from interventions.models import Exclusion, InterventionCase, InterventionProcedure, Letter, LetterSequence
-from mitigation.models import MitigationMeasure, MitigationPlan
+from interventions.models import Exclusion, InterventionCase, Letter, LetterSequence
+from mitigation.models import InterventionProcedure, MitigationMeasure, MitigationPlan
 from monitoring.models import Incident, IndicatorMeasurement
 from portfolio.management.synthetic.build import BENCH_HQ, BENCH_PM, OFFICE_PREFIX, USER_PREFIX
 from portfolio.management.synthetic.names import COUNTRY_PREFIX

@@ -1,4 +1,6 @@
-"""A recipient's own page: who it is, who commands it, its exclusions and the engagements with it."""
+"""A recipient's own page: who it is, who commands it, its exclusions and the engagements with it.
+
+It reads every Action (the exclusions are interventions'), so it lives above them all."""
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -7,13 +9,12 @@ from django.views.decorators.http import require_GET
 
 from hrddp import access
 from hrddp.models import CommandPeriod, Recipient
+from interventions.models import Exclusion
 
 
 @login_required
 @require_GET
 def recipient_detail(request, pk):
-    from interventions.models import Exclusion
-
     recipient = access.get_recipient_or_404(request.user, pk, Recipient.objects.select_related("parent__parent"))
     lineage = recipient.lineage()
     above = [r.pk for r in lineage]
@@ -34,7 +35,7 @@ def recipient_detail(request, pk):
         .order_by("-created_at", "-pk")
     )
     return render(
-        request, "hrddp/recipient_detail.html",
+        request, "register/recipient_detail.html",
         {
             "recipient": recipient, "lineage": lineage, "periods": periods,
             "children": recipient.children.order_by("name"),
