@@ -168,6 +168,11 @@ class RiskAssessment(models.Model):
             reasons.append("The risk assessment cites no source.")
         return reasons
 
+    # The marks below write the version's status. They are the body of the engagement's steps (submit_assessment,
+    # return_assessment, endorse, endorse_plan_stands, decline in hrddp.models.engagements), so they run only
+    # inside hrddp.services.engagement_transition: the role checked, the engagement locked, the step audited,
+    # all in one transaction. Nothing else calls them (a page takes the step, never the mark).
+
     def _decide(self, status, by, comments=""):
         self.status = status
         self.decided_by = by

@@ -84,6 +84,11 @@ def assessment_save_draft(
     "delete": True, remove) that row of this version; without one they are
     added. Rows not mentioned stay as they are.
 
+    Not audited, unlike the saves of Actions 1–3: a draft is the project manager's working copy, saved
+    as often as they like, and what the trail must hold is the version the Chief of Mission reads. That
+    version is frozen when submitted, and its submission, return, endorsement or decline are steps, each
+    with its audit entry (ASSESSMENT_STEPS above).
+
     Refuses with PermissionDenied when the user may not prepare the engagement,
     AssessmentNotEditable when the version is not a draft being written,
     EngagementChangedMeanwhile when the engagement took a step since

@@ -2,37 +2,38 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import redirect, render
 
 from assessments import services
 from assessments.forms import CoordinationForm, PreconditionsForm, ScreeningForm
+from assessments.models import CoordinationRecord, PreconditionsCheck, Screening
 from hrddp import access
-from hrddp.models import Engagement, State
+from hrddp.models import Engagement
 
 _WITH_PARTS = Engagement.objects.select_related("office", "recipient__parent__parent", "project")
 
 
-def _editable(request, perms: access.EngagementAccess, state) -> bool:
-    """Whether this page's form is open: the right stage, and the user prepares this engagement."""
-    editable = perms.engagement.state == state and perms.may_prepare
-    if request.method == "POST" and not editable:
-        perms.require_prepare()
-    return editable
-
-
-def _closed(request, engagement, stage_label):
-    messages.error(request, f"The {stage_label} can only be changed while the engagement is at that stage.")
-    return redirect("engagement_detail", pk=engagement.pk)
+def _post(request, engagement, form, *, record, save, saved: str, page: str):
+    """A posted form: the service saves it when valid. Its refusals come before the form's own errors:
+    403 for someone who does not prepare the engagement, and back to the engagement, told why, when it
+    is at another stage. None when the form has errors (the page shows them)."""
+    try:
+        if form.is_valid():
+            save(form.cleaned_data)
+            messages.success(request, saved)
+            return redirect(page, pk=engagement.pk)
+        services.action_require_open(by=request.user, engagement=engagement, record=record)
+    except services.ActionClosed as exc:
+        messages.error(request, exc.message)
+        return redirect("engagement_detail", pk=engagement.pk)
+    return None
 
 
 @login_required
 def screening(request, pk):
     perms = access.engagement_for_request(request, pk, queryset=_WITH_PARTS)
     engagement = perms.engagement
-    editable = _editable(request, perms, State.SCREENING)
-    if request.method == "POST" and not editable:
-        return _closed(request, engagement, "screening")
+    editable = services.action_open(perms, record=Screening)
     suggestion = services.screening_suggestion(engagement=engagement)
     record = getattr(engagement, "screening", None)
     initial = {}
@@ -46,17 +47,17 @@ def screening(request, pk):
     form = ScreeningForm(request.POST or None, initial=initial, suggestion=suggestion)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            with transaction.atomic():
-                services.screening_save(
-                    engagement=engagement,
-                    answers={q: data[q] for q in services.QUESTIONS},
-                    notes={q: data[f"{q}_note"].strip() for q in services.QUESTIONS},
-                    prudential=data["prudential_assessment"], rationale=data["rationale"].strip(),
-                )
-            messages.success(request, "Screening saved.")
-            return redirect("screening", pk=engagement.pk)
+        done = _post(
+            request, engagement, form, record=Screening, saved="Screening saved.", page="screening",
+            save=lambda data: services.screening_save(
+                by=request.user, engagement=engagement,
+                answers={q: data[q] for q in services.QUESTIONS},
+                notes={q: data[f"{q}_note"].strip() for q in services.QUESTIONS},
+                prudential=data["prudential_assessment"], rationale=data["rationale"].strip(),
+            ),
+        )
+        if done is not None:
+            return done
         status = 400
     return render(
         request, "assessments/screening.html",
@@ -70,9 +71,7 @@ def screening(request, pk):
 def preconditions(request, pk):
     perms = access.engagement_for_request(request, pk, queryset=_WITH_PARTS)
     engagement = perms.engagement
-    editable = _editable(request, perms, State.PRECONDITIONS)
-    if request.method == "POST" and not editable:
-        return _closed(request, engagement, "preconditions check")
+    editable = services.action_open(perms, record=PreconditionsCheck)
     record = getattr(engagement, "preconditions", None)
     initial = {}
     if record is not None:
@@ -82,11 +81,12 @@ def preconditions(request, pk):
     form = PreconditionsForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            with transaction.atomic():
-                services.preconditions_save(engagement=engagement, results=form.results())
-            messages.success(request, "Preconditions saved.")
-            return redirect("preconditions", pk=engagement.pk)
+        done = _post(
+            request, engagement, form, record=PreconditionsCheck, saved="Preconditions saved.", page="preconditions",
+            save=lambda data: services.preconditions_save(by=request.user, engagement=engagement, results=form.results()),
+        )
+        if done is not None:
+            return done
         status = 400
     return render(
         request, "assessments/preconditions.html",
@@ -99,9 +99,7 @@ def preconditions(request, pk):
 def coordination(request, pk):
     perms = access.engagement_for_request(request, pk, queryset=_WITH_PARTS)
     engagement = perms.engagement
-    editable = _editable(request, perms, State.COORDINATION)
-    if request.method == "POST" and not editable:
-        return _closed(request, engagement, "coordination record")
+    editable = services.action_open(perms, record=CoordinationRecord)
     record = getattr(engagement, "coordination", None)
     if record is not None:
         initial = {f: getattr(record, f) for f in CoordinationForm.base_fields}
@@ -111,13 +109,16 @@ def coordination(request, pk):
     form = CoordinationForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            data["core_mitigation_measures"] = data["core_mitigation_measures"].strip()
-            with transaction.atomic():
-                services.coordination_save(engagement=engagement, **data)
-            messages.success(request, "Coordination record saved.")
-            return redirect("coordination", pk=engagement.pk)
+        done = _post(
+            request, engagement, form, record=CoordinationRecord, saved="Coordination record saved.",
+            page="coordination",
+            save=lambda data: services.coordination_save(
+                by=request.user, engagement=engagement,
+                **{**data, "core_mitigation_measures": data["core_mitigation_measures"].strip()},
+            ),
+        )
+        if done is not None:
+            return done
         status = 400
     return render(
         request, "assessments/coordination.html",

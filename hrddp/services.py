@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
+from hrddp import access
 from hrddp.activity_rules import activity_target_check
 from hrddp.lifecycle import is_transition, refusal_reasons, transition_from
 from hrddp.models import AuditAction, AuditEntry, Engagement, Project, Recipient, SupportActivity, User
@@ -64,7 +65,11 @@ def engagement_open_request(
     new_recipient_category: str = "", new_recipient_parent: Recipient | None = None, focal_point=None,
     activities: list[dict],
 ) -> Engagement:
-    """Open a request, creating its recipient first when it is new to the office's country."""
+    """Open a request, creating its recipient first when it is new to the office's country.
+
+    Refuses with PermissionDenied unless `by` is a project manager of the project's office."""
+    if project.office_id not in access.project_manager_office_ids(by):
+        raise PermissionDenied("Only a project manager of the project's office opens a request for it.")
     if recipient is None:
         level = "force"
         if new_recipient_parent is not None:

@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from hrddp import access, lifecycle, services
+from hrddp import access, account, lifecycle, services
 from hrddp.diagram import lifecycle_layout
 from hrddp.forms import ActivityFormSet, EngagementOpenForm, TransitionForm
 from hrddp.http import safe_next
@@ -103,11 +103,7 @@ def engagement_transition(request, pk, name):
 @require_POST
 def logout_everywhere(request):
     """End every session of this user, on every device."""
-    user = request.user
-    from hrddp.models.people import _new_session_salt
-
-    user.session_salt = _new_session_salt()
-    user.save(update_fields=["session_salt"])
+    account.sessions_end_everywhere(by=request.user)
     logout(request)
     messages.info(request, "You have been signed out everywhere.")
     return redirect("login")
@@ -157,12 +153,10 @@ def inbox(request):
 @require_POST
 def inbox_mark_read(request):
     """Mark one notification (or, without an id, all of them) as read."""
-    from django.utils import timezone
-
-    notes = request.user.notifications.filter(read_at__isnull=True)
+    notification_id = None
     if request.POST.get("id"):
         if not request.POST["id"].isdigit():
             return HttpResponseBadRequest("No such notification.")
-        notes = notes.filter(pk=int(request.POST["id"]))
-    notes.update(read_at=timezone.now())
+        notification_id = int(request.POST["id"])
+    account.notifications_mark_read(by=request.user, notification_id=notification_id)
     return redirect(safe_next(request, request.POST.get("next")) or "inbox")
