@@ -14,7 +14,7 @@ from django.db import transaction
 
 from assessments.models import AssessmentStatus, CoordinationRecord, PreconditionsCheck, RiskAssessment, Screening
 from hrddp import access
-from hrddp.models import Engagement, RecipientCategory, State, User
+from hrddp.models import AuditAction, Engagement, RecipientCategory, State, User
 from hrddp.services import audit_record
 
 QUESTIONS = ["engages_security_force", "provides_support", "entirely_exempt"]
@@ -126,7 +126,7 @@ def screening_save(
         screening.save()
         changed = _changed(screening, before, SCREENING_FIELDS)
         audit_record(
-            engagement=engagement, actor=by, action="save_screening",
+            engagement=engagement, actor=by, action=AuditAction.SAVE_SCREENING,
             justification=_what_changed("screening", changed, created),
             details={
                 "screening": screening.pk, "changed": changed,
@@ -161,7 +161,7 @@ def preconditions_save(
         check.save()
         changed = _changed(check, before, PRECONDITIONS_FIELDS)
         audit_record(
-            engagement=engagement, actor=by, action="save_preconditions",
+            engagement=engagement, actor=by, action=AuditAction.SAVE_PRECONDITIONS,
             justification=_what_changed("preconditions check", changed, created),
             details={
                 "preconditions": check.pk, "changed": changed,
@@ -196,7 +196,7 @@ def coordination_save(
         record.save()
         changed = _changed(record, before, COORDINATION_FIELDS)
         audit_record(
-            engagement=engagement, actor=by, action="save_coordination",
+            engagement=engagement, actor=by, action=AuditAction.SAVE_COORDINATION,
             justification=_what_changed("coordination record", changed, created),
             details={"coordination": record.pk, "changed": changed, "mechanism_exists": record.mechanism_exists},
         )

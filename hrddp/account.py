@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from hrddp.models import User
+from hrddp.models import AuditAction, User
 from hrddp.services import audit_record
 
 
@@ -24,7 +24,7 @@ def sessions_end_everywhere(*, by: User) -> None:
     by.session_salt = User._meta.get_field("session_salt").get_default()
     by.save(update_fields=["session_salt"])
     audit_record(
-        engagement=None, actor=by, action="sign_out_everywhere",
+        engagement=None, actor=by, action=AuditAction.SIGN_OUT_EVERYWHERE,
         justification="Signed out of every session, on every device.",
     )
 

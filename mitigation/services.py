@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from hrddp import access
-from hrddp.models import Engagement, State, User
+from hrddp.models import AuditAction, Engagement, State, User
 from hrddp.services import audit_record
 from mitigation.models import InterventionProcedure, MeasureTemplate, MeasureType, MitigationMeasure, MitigationPlan
 
@@ -124,7 +124,7 @@ def plan_save(
 
     if created or changed_fields or added or changed or removed:
         audit_record(
-            engagement=engagement, actor=by, action="save_mitigation_plan",
+            engagement=engagement, actor=by, action=AuditAction.SAVE_MITIGATION_PLAN,
             justification=_plan_summary(created, changed_fields, added, changed, len(removed)),
             details={
                 "plan": plan.pk, "created": created, "changed": changed_fields,
@@ -159,7 +159,7 @@ def plan_add_from_catalogue(
         for t in templates
     )
     audit_record(
-        engagement=engagement, actor=by, action="add_measures_from_catalogue",
+        engagement=engagement, actor=by, action=AuditAction.ADD_MEASURES_FROM_CATALOGUE,
         justification="Added from the catalogue: " + "; ".join(t.title for t in templates) + ".",
         details={"plan": plan.pk, "templates": sorted(t.pk for t in templates)},
     )
@@ -194,7 +194,7 @@ def procedure_save(
     procedure.save()
     labels = ", ".join(str(InterventionProcedure._meta.get_field(name).verbose_name) for name in changed)
     audit_record(
-        engagement=engagement, actor=by, action="set_intervention_procedure",
+        engagement=engagement, actor=by, action=AuditAction.SET_INTERVENTION_PROCEDURE,
         justification=(
             "Set the internal intervention procedure (T/Box 7)." if created
             else f"Changed the intervention procedure: {labels}."

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from hrddp import access
-from hrddp.models import Engagement, User
+from hrddp.models import AuditAction, Engagement, User
 from hrddp.services import audit_record
 
 
@@ -40,7 +40,7 @@ def confidential_access_grant(*, engagement: Engagement, user: User, by: User, r
             raise ValidationError(errors)
         access.confidential_grant_add(engagement, user)
         audit_record(
-            engagement=engagement, actor=by, action="grant_confidential_access",
+            engagement=engagement, actor=by, action=AuditAction.GRANT_CONFIDENTIAL_ACCESS,
             justification=f"Granted {user} access to the confidential details of incidents: {reason}",
             details={"user": user.pk},
         )
@@ -57,7 +57,7 @@ def confidential_access_revoke(*, engagement: Engagement, user: User, by: User, 
             raise ValidationError({"user": [f"{user} has no confidential access on this engagement."]})
         access.confidential_grant_remove(engagement, user)
         audit_record(
-            engagement=engagement, actor=by, action="revoke_confidential_access",
+            engagement=engagement, actor=by, action=AuditAction.REVOKE_CONFIDENTIAL_ACCESS,
             justification=f"Withdrew {user}'s access to the confidential details of incidents"
             + (f": {reason}" if reason else "."),
             details={"user": user.pk},

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hrddp import access
-from hrddp.models import Engagement, User
+from hrddp.models import AuditAction, Engagement, User
 from hrddp.services import audit_record
 from monitoring.escalation import incident_escalate
 from monitoring.incident_rules import FIELDS, PUBLIC_FIELDS, incident_grade, incident_problems, normalise
@@ -80,7 +80,7 @@ def incident_log(*, engagement: Engagement, by: User, data: dict, persons) -> In
         incident.persons_implicated.set(persons)
         escalated = _escalate(incident)
         audit_record(
-            engagement=engagement, actor=by, action="log_incident",
+            engagement=engagement, actor=by, action=AuditAction.LOG_INCIDENT,
             justification=f"Logged: {_summary(incident)}" + (_ESCALATED if escalated else ""),
             details={
                 "incident": incident.pk, "grave_violation": incident.grave_violation,
@@ -129,7 +129,7 @@ def incident_update(*, incident: Incident, by: User, data: dict, persons) -> Inc
         escalated = _escalate(current)
         # Names of the changed fields only: confidential values never reach the audit trail.
         audit_record(
-            engagement=engagement, actor=by, action="update_incident",
+            engagement=engagement, actor=by, action=AuditAction.UPDATE_INCIDENT,
             justification=(
                 f"Changed the {', '.join(_LABELS[name] for name in changed)}. {_summary(current)}"
                 + (_ESCALATED if escalated else "")

@@ -39,6 +39,7 @@ from assessments.models import AssessmentStatus, RiskAssessment, RiskRating
 from hrddp import access
 from hrddp.models import (
     ActivityType,
+    AuditAction,
     AuditEntry,
     Delivery,
     Engagement,
@@ -318,7 +319,7 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 def _approved_by(until: datetime) -> Q:
-    approved = Exists(AuditEntry.objects.filter(engagement=OuterRef("pk"), action="approve_support", at__lt=until))
+    approved = Exists(AuditEntry.objects.filter(engagement=OuterRef("pk"), action=AuditAction.APPROVE_SUPPORT, at__lt=until))
     return Q(support_approved_at__lt=until) | Q(approved)
 
 

@@ -82,7 +82,7 @@ def test_every_step_is_an_audit_action_labelled_as_its_button():
 
 
 def test_the_decisions_the_portfolio_follows_are_audit_actions():
-    from portfolio.period_report import DECISIONS
+    from portfolio.period_figures import DECISIONS
     from portfolio.queries import EVENTS
 
     assert {action for action, _ in DECISIONS} | set(EVENTS) <= set(AuditAction.values)

@@ -1,9 +1,9 @@
 """Imports go one way (core <- assessments <- mitigation <- monitoring <- interventions <- the top), and no two
-files import each other in a loop: tools/check_imports.py holds the tree to its baseline, which only shrinks."""
+files import each other in a loop, at any depth of a function: tools/check_imports.py fails on any one."""
 
 from pathlib import Path
 
-from tools.check_imports import check, scan
+from tools.check_imports import scan
 
 
 def _tree(root: Path, files: dict[str, str]) -> Path:
@@ -14,11 +14,12 @@ def _tree(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
-def test_the_code_has_no_import_against_the_direction_or_cycle_beyond_the_baseline():
-    report = check()
+def test_the_code_has_no_import_against_the_direction_and_no_cycle_between_files():
+    report = scan()
 
-    assert report.new == [], "imports against the direction or in a cycle, not in tools/import_baseline.txt"
-    assert report.stale == [], "baseline lines that no longer occur: remove them from tools/import_baseline.txt"
+    assert [imp.key for imp, _, _ in report.against_direction] == [], "imports against the direction"
+    assert report.cycles == [], "files that import each other in a loop"
+    assert report.ok
 
 
 def test_an_upward_import_is_found_at_module_level_and_inside_a_function(tmp_path):
@@ -81,22 +82,15 @@ def test_a_cycle_between_files_is_found_through_a_function_local_import(tmp_path
     }
 
 
-def test_the_baseline_allows_what_it_lists_and_fails_on_what_is_new_or_gone(tmp_path):
+def test_one_upward_import_fails_the_check(tmp_path):
     root = _tree(tmp_path / "tree", {
         "hrddp/__init__.py": "",
         "hrddp/guards.py": "from monitoring.models import Incident\n",
         "monitoring/__init__.py": "",
         "monitoring/models.py": "",
     })
-    baseline = tmp_path / "baseline.txt"
 
-    baseline.write_text("# today\nhrddp/guards.py:monitoring.models\n")
-    assert check(root, baseline).ok
+    report = scan(root)
 
-    baseline.write_text("")
-    assert check(root, baseline).new == ["hrddp/guards.py:monitoring.models"]
-
-    baseline.write_text("hrddp/guards.py:monitoring.models\nhrddp/forms.py:interventions.exclusions\n")
-    report = check(root, baseline)
-    assert report.stale == ["hrddp/forms.py:interventions.exclusions"]
     assert not report.ok
+    assert report.keys == {"hrddp/guards.py:monitoring.models"}

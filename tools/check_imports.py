@@ -8,12 +8,10 @@ function-local import runs too, and a cycle through one is still a cycle), and r
 - every import against the direction: an app importing one above it, or one beside it in the same layer;
 - every import cycle between files: each strongly connected component of the file-level import graph.
 
-Both are named `file:imported.module`. The violations that exist today are listed in tools/import_baseline.txt;
-the check fails on any violation not in it, and on any line of it that no longer occurs, so the baseline only
-shrinks. Uses nothing but the standard library, so it runs before anything is installed.
+Both are named `file:imported.module`, with the file and line. The check fails on any one of them: there is no
+allowance list. Uses nothing but the standard library, so it runs before anything is installed.
 
-    python tools/check_imports.py                    # exit 0 when nothing new and nothing stale
-    python tools/check_imports.py --write-baseline   # after removing violations: rewrite the baseline
+    python tools/check_imports.py            # exit 0 when every import goes the one way and no files form a loop
 """
 
 from __future__ import annotations
@@ -25,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BASELINE = Path(__file__).resolve().parent / "import_baseline.txt"
 
 # Bottom to top. An app may import its own layer's modules and any layer below; apps that share a layer
 # are independent of each other.
@@ -64,8 +61,6 @@ class Report:
     against_direction: list[tuple[Import, str, str]] = field(default_factory=list)  # (import, from app, to app)
     cycles: list[list[str]] = field(default_factory=list)  # each a sorted list of files
     cycle_imports: list[Import] = field(default_factory=list)
-    new: list[str] = field(default_factory=list)
-    stale: list[str] = field(default_factory=list)
 
     @property
     def keys(self) -> set[str]:
@@ -73,7 +68,7 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        return not self.new and not self.stale
+        return not self.against_direction and not self.cycles
 
 
 def app_of(module: str) -> str | None:
@@ -180,7 +175,7 @@ def strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def scan(root: Path = ROOT) -> Report:
-    """Every import against the direction and every cycle of the tree under root (baseline not applied)."""
+    """Every import against the direction and every cycle of the tree under root."""
     modules = module_files(root)
     report = Report()
     graph: dict[str, set[str]] = {module: set() for module in modules}
@@ -205,65 +200,26 @@ def scan(root: Path = ROOT) -> Report:
     return report
 
 
-def read_baseline(path: Path) -> set[str]:
-    if not path.exists():
-        return set()
-    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
-    return {line for line in lines if line and not line.startswith("#")}
-
-
-def check(root: Path = ROOT, baseline: Path = BASELINE) -> Report:
-    """scan(), then what is new against the baseline and what in the baseline no longer occurs."""
-    report = scan(root)
-    allowed = read_baseline(baseline)
-    report.new = sorted(report.keys - allowed)
-    report.stale = sorted(allowed - report.keys)
-    return report
-
-
-def write_baseline(report: Report, path: Path = BASELINE) -> None:
-    header = (
-        "# Imports against the direction, and imports inside a cycle, that exist today (file:imported.module).\n"
-        "# tools/check_imports.py fails on any other, and on a line here that no longer occurs: remove lines,\n"
-        "# never add them (python tools/check_imports.py --write-baseline rewrites it after a removal).\n"
-    )
-    path.write_text(header + "".join(f"{key}\n" for key in sorted(report.keys)), encoding="utf-8")
-
-
-def print_report(report: Report, allowed: set[str], quiet: bool = False, out=sys.stdout) -> None:
-    def mark(key):
-        return "" if key in allowed else "  NEW"
-
-    if report.against_direction and not quiet:
+def print_report(report: Report, out=sys.stdout) -> None:
+    if report.against_direction:
         print(f"Imports against the direction ({len(report.against_direction)}):", file=out)
         for imp, source, target in sorted(report.against_direction, key=lambda item: (item[0].file, item[0].line)):
-            print(f"  {imp.file}:{imp.line}  {source} -> {target}  ({imp.module}){mark(imp.key)}", file=out)
-    if report.cycles and not quiet:
+            print(f"  {imp.file}:{imp.line}  {source} -> {target}  ({imp.module})", file=out)
+    if report.cycles:
         print(f"Import cycles between files ({len(report.cycles)}):", file=out)
         for component in report.cycles:
             print(f"  {' <-> '.join(component)}", file=out)
             for imp in sorted(report.cycle_imports, key=lambda imp: (imp.file, imp.line)):
                 if imp.file in component:
-                    print(f"    {imp.file}:{imp.line}  imports {imp.module}{mark(imp.key)}", file=out)
-    for key in report.new:
-        print(f"NEW violation (not in the baseline): {key}", file=out)
-    for key in report.stale:
-        print(f"Stale baseline line (no longer occurs; remove it from {BASELINE.name}): {key}", file=out)
+                    print(f"    {imp.file}:{imp.line}  imports {imp.module}", file=out)
     if report.ok:
-        print(f"Import direction: no new violation ({len(report.keys)} in the baseline, to be removed).", file=out)
+        print("Import direction: every import goes the one way, and no files import each other in a loop.", file=out)
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--write-baseline", action="store_true", help="rewrite the baseline from the tree as it is")
-    parser.add_argument("--quiet", action="store_true", help="print only what is new or stale")
-    args = parser.parse_args(argv)
-    report = check()
-    if args.write_baseline:
-        write_baseline(report)
-        print(f"{BASELINE.relative_to(ROOT)}: {len(report.keys)} lines.")
-        return 0
-    print_report(report, read_baseline(BASELINE), quiet=args.quiet)
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args(argv)
+    report = scan()
+    print_report(report)
     return 0 if report.ok else 1
 
 

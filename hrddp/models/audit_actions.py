@@ -40,6 +40,14 @@ class AuditAction(models.TextChoices):
 
     # --- Decisions and records that are not state changes ---
     OPEN = "open", _("Opened the request")
+    # Actions 1–3: assessments.
+    SAVE_SCREENING = "save_screening", _("Saved the screening")
+    SAVE_PRECONDITIONS = "save_preconditions", _("Saved the preconditions check")
+    SAVE_COORDINATION = "save_coordination", _("Saved the coordination record")
+    # Action 5: mitigation.
+    SAVE_MITIGATION_PLAN = "save_mitigation_plan", _("Saved the mitigation plan")
+    ADD_MEASURES_FROM_CATALOGUE = "add_measures_from_catalogue", _("Added measures from the catalogue")
+    SET_INTERVENTION_PROCEDURE = "set_intervention_procedure", _("Recorded the intervention procedure")
     # Action 6: monitoring.
     LOG_INCIDENT = "log_incident", _("Logged an incident")
     UPDATE_INCIDENT = "update_incident", _("Updated an incident")
@@ -70,3 +78,6 @@ class AuditAction(models.TextChoices):
     ADMIN_ADD = "admin_add", _("Added in the administration")
     ADMIN_CHANGE = "admin_change", _("Changed in the administration")
     ADMIN_DELETE = "admin_delete", _("Deleted in the administration")
+
+    # --- The account ---
+    SIGN_OUT_EVERYWHERE = "sign_out_everywhere", _("Signed out of every session")
