@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from hrddp import access
@@ -173,11 +174,22 @@ def procedure_save(
 ) -> InterventionProcedure:
     """Set the internal procedure for intervention, suspension or cessation (T/Box 7), or change it.
 
-    The values are taken as the approval page's form validated them (the office's own active users and focal
-    points). Refuses with PermissionDenied when the user may not prepare the engagement, and NotEditable once
-    support is approved (or before the mitigation stage); nothing is written then.
+    The responsible staff member must be an active member of the office and the focal point the office's own
+    (ValidationError, by field). Refuses with PermissionDenied when the user may not prepare the engagement, and
+    NotEditable once support is approved (or before the mitigation stage); nothing is written then.
     """
     engagement = _locked_for_preparing(engagement, by, procedure_editable_refusal)
+    # The page's form offers only these; a caller that is not the page (the API, a script) is held to the same.
+    errors = {}
+    if monitoring_responsible is not None and not (
+        monitoring_responsible.is_active
+        and monitoring_responsible.memberships.filter(office_id=engagement.office_id).exists()
+    ):
+        errors["monitoring_responsible"] = "The responsible staff member must be an active member of the office."
+    if recipient_focal_point is not None and recipient_focal_point.office_id != engagement.office_id:
+        errors["recipient_focal_point"] = "The focal point must be one of the office's focal points."
+    if errors:
+        raise ValidationError(errors)
     procedure = InterventionProcedure.objects.filter(engagement=engagement).first()
     created = procedure is None
     if created:

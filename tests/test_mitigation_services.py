@@ -2,7 +2,7 @@
 intervention procedure (T/Box 7). Each checks the role and the stage and is audited with the change."""
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from assessments.models import AssessmentStatus
 from hrddp.models import AuditEntry, State
@@ -163,5 +163,19 @@ def test_only_the_project_manager_sets_the_procedure(request, pm, office_a, who)
             recipient_focal_point=None, reporting_to_com="x",
         )
 
+    assert not InterventionProcedure.objects.filter(engagement=engagement).exists()
+    assert _entries(engagement, "set_intervention_procedure") == []
+
+
+def test_the_procedure_names_only_the_office_s_own_staff_and_focal_points(pm, outsider, office_a, office_b):
+    engagement = EngagementFactory(office=office_a, state=State.APPROVAL)
+
+    with pytest.raises(ValidationError) as refused:
+        procedure_save(
+            by=pm, engagement=engagement, monitoring_responsible=outsider,
+            recipient_focal_point=FocalPointFactory(office=office_b), reporting_to_com="x",
+        )
+
+    assert set(refused.value.message_dict) == {"monitoring_responsible", "recipient_focal_point"}
     assert not InterventionProcedure.objects.filter(engagement=engagement).exists()
     assert _entries(engagement, "set_intervention_procedure") == []
