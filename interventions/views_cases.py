@@ -3,43 +3,24 @@ suspension evaluation, the steps, the letters to draft, the timeline, and the wh
 
 from __future__ import annotations
 
-from datetime import datetime, time
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from common.pdf import pdf_render, pdf_response, static_path_url
+from common.pdf import pdf_response
 from hrddp import access
 from hrddp.models import Engagement, State
 from interventions import cases as services
-from interventions import letters
+from interventions.case_record import case_record, case_record_render_pdf
 from interventions.forms_cases import CaseReportForm, CourseForm, SkipReasonForm, SuspensionEvaluationForm
 from interventions.models import InterventionCase, LetterKind
 
 STEPS = "open_intercession,record_course_of_action,resolve,suspend,cease,resume"
 
-# The audit entries that make up a case's timeline, with how they read.
-TIMELINE_ACTIONS = {
-    "open_intercession": "Intercession opened; report to the Chief of Mission",
-    "update_case_report": "Report to the Chief of Mission updated",
-    "set_course": "Course of action set",
-    "record_course_of_action": "Course of action recorded",
-    "set_suspension_evaluation": "Risks of suspending evaluated",
-    "set_skip_reason": "Reason to skip suspension recorded",
-    "resolve": "Result A: violations addressed, support continues",
-    "suspend": "Result B: support suspended",
-    "resume": "Support resumed: violations addressed",
-    "cease": "Support ceased",
-}
-CLOSING_ACTIONS = {"resolve", "resume", "cease"}
-CASE_LETTER_KINDS = [LetterKind.INTERCESSION, LetterKind.SUSPENSION, LetterKind.RESUMPTION, LetterKind.CESSATION]
 # Which letter a step calls for (P¶26, P¶27, resumption, cessation).
 LETTER_AFTER = {
     "record_course_of_action": LetterKind.INTERCESSION,
@@ -66,70 +47,6 @@ def _case(engagement: Engagement, case_pk: int | None) -> InterventionCase | Non
     if case is not None:
         case.engagement = engagement
     return case
-
-
-def _as_datetime(value) -> datetime:
-    if isinstance(value, datetime):
-        return value
-    return timezone.make_aware(datetime.combine(value, time.min))
-
-
-def case_record(engagement: Engagement, case: InterventionCase) -> dict:
-    """What the page and the PDF show of a case: incidents, units, persons and the timeline (bounded queries)."""
-    incidents = list(
-        case.incidents.select_related("recipient").prefetch_related("persons_implicated__recipient")
-        .order_by("occurred_on", "pk")
-    )
-    units, persons = {}, {}
-    for incident in incidents:
-        units.setdefault(incident.recipient_id, incident.recipient)
-        for person in incident.persons_implicated.all():
-            persons.setdefault(person.pk, person)
-    later = (
-        engagement.intervention_cases.filter(opened_at__gt=case.opened_at)
-        .order_by("opened_at").values_list("opened_at", flat=True).first()
-    )
-    entries = engagement.audit_entries.filter(at__gte=case.opened_at, action__in=TIMELINE_ACTIONS).select_related("actor")
-    letters_qs = engagement.letters.filter(kind__in=CASE_LETTER_KINDS, created_at__gte=case.opened_at).select_related(
-        "created_by", "issued_by"
-    )
-    if later is not None:
-        entries, letters_qs = entries.filter(at__lt=later), letters_qs.filter(created_at__lt=later)
-    timeline, actions = [], []
-    for entry in sorted(entries, key=lambda e: (e.at, e.pk)):
-        if actions and actions[-1] in CLOSING_ACTIONS:
-            break  # the case is closed: later steps belong to the engagement, not to it
-        actions.append(entry.action)
-        timeline.append({
-            "at": entry.at, "what": TIMELINE_ACTIONS[entry.action], "who": entry.actor, "text": entry.justification,
-            "kind": "decision",
-        })
-    case_letters = sorted(letters_qs, key=lambda letter: (letter.created_at, letter.pk))
-    for letter in case_letters:
-        timeline.append({
-            "at": letter.created_at, "what": f"Letter {letter.reference} drafted: {letter.get_kind_display()}",
-            "who": letter.created_by, "text": letter.subject, "kind": "letter", "letter": letter,
-        })
-        if letter.issued_at:
-            timeline.append({
-                "at": letter.issued_at, "what": f"Letter {letter.reference} issued", "who": letter.issued_by,
-                "text": "", "kind": "letter", "letter": letter,
-            })
-        if letter.dispatched_on:
-            timeline.append({
-                "at": letter.dispatched_on, "what": f"Letter {letter.reference} dispatched",
-                "who": None, "text": letter.dispatch_channel, "kind": "letter", "letter": letter,
-            })
-    for incident in incidents:
-        timeline.append({
-            "at": incident.occurred_on, "what": f"Incident at {incident.place or 'an unrecorded place'}",
-            "who": incident.recipient, "text": incident.description, "kind": "incident", "date_only": True,
-        })
-    timeline.sort(key=lambda item: _as_datetime(item["at"]))
-    return {
-        "case": case, "incidents": incidents, "units": list(units.values()), "persons": list(persons.values()),
-        "timeline": timeline, "actions": actions, "letters": case_letters,
-    }
 
 
 def _page(request, perms: access.EngagementAccess, case, *, forms=None, status=200):
@@ -262,11 +179,4 @@ def case_pdf(request, pk, case_pk):
     """The whole case record as one PDF, on the letters' stylesheet."""
     engagement = access.engagement_for_request(request, pk, queryset=_WITH_PARTS).engagement
     case = _case(engagement, case_pk)
-    html = render_to_string(
-        "interventions/pdf/case_record.html",
-        {
-            "engagement": engagement, "printed_at": timezone.now(), **case_record(engagement, case),
-            "stylesheets": [static_path_url(letters.LETTER_STYLESHEET)],
-        },
-    )
-    return pdf_response(pdf_render(html), filename=f"{engagement.reference}-case-{case.pk}.pdf")
+    return pdf_response(case_record_render_pdf(engagement, case), filename=f"{engagement.reference}-case-{case.pk}.pdf")
