@@ -1,44 +1,33 @@
-"""A recipient's own page: who it is, who commands it, its exclusions and the engagements with it.
+"""A recipient's own page: who it is, who commands it, its exclusions, what every office knows of it and the
+engagements with it.
 
-It reads every Action (the exclusions are interventions'), so it lives above them all."""
+It reads every Action (the exclusions are interventions', the incidents monitoring's), so it lives above them
+all; the queries are register.selectors'."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from hrddp import access
-from hrddp.models import CommandPeriod, Recipient
-from interventions.models import Exclusion
+from hrddp.models import Recipient
+from register import selectors
 
 
 @login_required
 @require_GET
 def recipient_detail(request, pk):
     recipient = access.get_recipient_or_404(request.user, pk, Recipient.objects.select_related("parent__parent"))
-    lineage = recipient.lineage()
-    above = [r.pk for r in lineage]
-    periods = (
-        CommandPeriod.objects.filter(unit=recipient)
-        .select_related("person")
-        .order_by("-start_date", "pk")
-    )
-    exclusions = (
-        Exclusion.objects.filter(Q(unit_id__in=above) | Q(person__recipient=recipient))
-        .select_related("unit", "person", "engagement", "excluded_by", "lifted_by")
-        .order_by("-excluded_at", "-pk")
-    )
-    engagements = (
-        access.visible_engagements(request.user)
-        .filter(Q(recipient=recipient) | Q(recipient__parent=recipient) | Q(recipient__parent__parent=recipient))
-        .select_related("office", "recipient")
-        .order_by("-created_at", "-pk")
-    )
+    subtree_ids = selectors.recipient_subtree_ids(recipient)
+    current_periods, past_periods = selectors.recipient_command_periods(recipient)
+    exclusions_in_force, exclusions_lifted = selectors.recipient_exclusions(recipient)
     return render(
         request, "register/recipient_detail.html",
         {
-            "recipient": recipient, "lineage": lineage, "periods": periods,
+            "recipient": recipient, "lineage": recipient.lineage(),
+            "current_periods": current_periods, "past_periods": past_periods,
             "children": recipient.children.order_by("name"),
-            "exclusions": exclusions, "engagements": engagements,
+            "exclusions_in_force": exclusions_in_force, "exclusions_lifted": exclusions_lifted,
+            "incidents": selectors.recipient_incidents(recipient, user=request.user, subtree_ids=subtree_ids),
+            "engagements": selectors.recipient_engagements(recipient, user=request.user, subtree_ids=subtree_ids),
         },
     )
