@@ -71,7 +71,7 @@ def test_office_as_incident_about_a_unit_appears_on_office_cs_view_of_its_force_
         assert incident.occurred_on.strftime("%-d %b %Y") in page
         assert "Road between Kael and Omri" in page and "Kael Rapid Unit" in page
         assert "Gross violations of human rights" in page and "Grave violation, substantial grounds" in page
-        assert "B2" in page and "Corroborated" in page
+        assert "B2" in page and "probably true" in page and "Corroborated" in page
         assert "Office A" in page and engagement.reference in page
         assert DESCRIPTION in page
 
