@@ -15,7 +15,7 @@ from django.db import transaction
 from assessments.models import AssessmentStatus, CoordinationRecord, PreconditionsCheck, RiskAssessment, Screening
 from hrddp import access
 from hrddp.models import AuditAction, Engagement, RecipientCategory, State, User
-from hrddp.services import audit_record
+from hrddp.services import audit_record, engagement_locked
 
 QUESTIONS = ["engages_security_force", "provides_support", "entirely_exempt"]
 
@@ -59,10 +59,6 @@ def action_open(perms: access.EngagementAccess, *, record: type) -> bool:
     (and with the page's own permissions on the engagement, already read)."""
     state, _ = _STAGES[record]
     return perms.engagement.state == state and perms.may_prepare
-
-
-def _locked(engagement: Engagement) -> Engagement:
-    return Engagement.objects.select_for_update().get(pk=engagement.pk)
 
 
 def _changed(record, before: dict, fields) -> list[str]:
@@ -113,7 +109,7 @@ def screening_save(
     Raises PermissionDenied unless `by` prepares the engagement, ActionClosed unless it is at the
     screening stage; nothing is written then."""
     with transaction.atomic():
-        engagement = _locked(engagement)
+        engagement = engagement_locked(engagement)
         action_require_open(by=by, engagement=engagement, record=Screening)
         screening = Screening.objects.filter(engagement=engagement).first() or _screening_suggested(engagement)
         created = screening.pk is None
@@ -148,7 +144,7 @@ def preconditions_save(
     if unknown:
         raise TypeError(f"Not preconditions: {', '.join(unknown)}.")
     with transaction.atomic():
-        engagement = _locked(engagement)
+        engagement = engagement_locked(engagement)
         action_require_open(by=by, engagement=engagement, record=PreconditionsCheck)
         check = PreconditionsCheck.objects.filter(engagement=engagement).first() or PreconditionsCheck(
             engagement=engagement
@@ -184,7 +180,7 @@ def coordination_save(
         "core_mitigation_measures": core_mitigation_measures, "inform_of_decisions": inform_of_decisions,
     }
     with transaction.atomic():
-        engagement = _locked(engagement)
+        engagement = engagement_locked(engagement)
         action_require_open(by=by, engagement=engagement, record=CoordinationRecord)
         record = CoordinationRecord.objects.filter(engagement=engagement).first() or CoordinationRecord(
             engagement=engagement

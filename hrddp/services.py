@@ -90,6 +90,13 @@ def engagement_open_request(
     )
 
 
+def engagement_locked(engagement: Engagement) -> Engagement:
+    """The engagement's row, locked until the transaction ends and read afresh: two writes on one engagement (a
+    step, a record of its Actions, a grant) then run one after the other, the second seeing the first's result.
+    Lock only inside transaction.atomic()."""
+    return Engagement.objects.select_for_update().get(pk=engagement.pk)
+
+
 def engagement_transition(
     *, engagement_id: int, name: str, by: User, justification: str, expected_revision: int | None = None
 ) -> Engagement:

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from hrddp import access
 from hrddp.models import AuditAction, Engagement, State, User
-from hrddp.services import audit_record
+from hrddp.services import audit_record, engagement_locked
 from mitigation.models import InterventionProcedure, MeasureTemplate, MeasureType, MitigationMeasure, MitigationPlan
 
 # What the plan form writes on the plan itself, and each measure row on its measure.
@@ -49,7 +49,7 @@ def procedure_editable_refusal(*, engagement: Engagement) -> str:
 
 
 def _locked_for_preparing(engagement: Engagement, by: User, refusal) -> Engagement:
-    locked = Engagement.objects.select_for_update().get(pk=engagement.pk)
+    locked = engagement_locked(engagement)
     access.require_prepare(by, locked)
     message = refusal(engagement=locked)
     if message:

@@ -13,11 +13,7 @@ from django.db import transaction
 
 from hrddp import access
 from hrddp.models import AuditAction, Engagement, User
-from hrddp.services import audit_record
-
-
-def _lock(engagement: Engagement) -> None:
-    Engagement.objects.select_for_update().filter(pk=engagement.pk).values_list("pk", flat=True).first()
+from hrddp.services import audit_record, engagement_locked
 
 
 def confidential_access_grant(*, engagement: Engagement, user: User, by: User, reason: str) -> None:
@@ -28,7 +24,7 @@ def confidential_access_grant(*, engagement: Engagement, user: User, by: User, r
     with transaction.atomic():
         # Grants and revocations of one engagement take its row lock, so two at once (a double click, two
         # Chiefs of Mission) are one after the other: the second sees the first and is refused.
-        _lock(engagement)
+        engagement_locked(engagement)
         errors = {}
         if not access.confidential_access_candidates(engagement).filter(pk=user.pk).exists():
             errors["user"] = [f"Confidential access is granted to members of {engagement.office.name} only."]
@@ -52,7 +48,7 @@ def confidential_access_revoke(*, engagement: Engagement, user: User, by: User, 
         raise PermissionDenied("Only the Chief of Mission revokes confidential access.")
     reason = (reason or "").strip()
     with transaction.atomic():
-        _lock(engagement)
+        engagement_locked(engagement)
         if not access.holds_confidential_grant(engagement, user):
             raise ValidationError({"user": [f"{user} has no confidential access on this engagement."]})
         access.confidential_grant_remove(engagement, user)
