@@ -11,8 +11,9 @@ from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 
-# rule(target) -> why no new activity may go to this recipient, in a project manager's words; or None.
-TargetRule = Callable[[object], "str | None"]
+# rule(target, engagement) -> why no new activity of `engagement` (None: not yet opened) may go to this recipient,
+# in a project manager's words; or None.
+TargetRule = Callable[[object, object], "str | None"]
 _rules: dict[str, TargetRule] = {}
 
 
@@ -21,10 +22,10 @@ def activity_target_rule_attach(app_label: str, rule: TargetRule) -> None:
     _rules[app_label] = rule
 
 
-def activity_target_refusal(target) -> str | None:
-    """Why no new activity may go to `target` (a recipient), or None when it may."""
+def activity_target_refusal(target, engagement=None) -> str | None:
+    """Why no new activity (of `engagement`, when it exists) may go to `target` (a recipient), or None when it may."""
     for rule in _rules.values():
-        why = rule(target)
+        why = rule(target, engagement)
         if why:
             return why
     return None
@@ -35,6 +36,6 @@ def activity_target_check(*, engagement, target_unit) -> None:
     recipient = engagement.recipient
     if target_unit is not None and recipient.pk not in {r.pk for r in target_unit.lineage()}:
         raise ValidationError(f"The activity must go to {recipient} or one of its commands or units.")
-    why = activity_target_refusal(target_unit or recipient)
+    why = activity_target_refusal(target_unit or recipient, engagement)
     if why:
         raise ValidationError(why)

@@ -50,6 +50,7 @@ from mitigation.models import (
     MitigationPlan,
 )
 from monitoring.models import Channel, Incident, VerificationStatus
+from register.models import Allegation, AllegationCategory, AllegationStatus
 
 DEMO_PASSWORD = "darvonia-demo-2026"
 
@@ -141,8 +142,13 @@ class _Scenario:
         def commander(name, rank, force, unit, position, start, end=None, allegations=""):
             person, _ = PersonOfInterest.objects.get_or_create(
                 full_name=name, recipient=self.recipients[force],
-                defaults=dict(rank=rank, substantiated_allegations=allegations),
+                defaults=dict(rank=rank),
             )
+            if allegations and not person.allegations.exists():
+                Allegation.objects.create(
+                    person=person, category=AllegationCategory.GROSS_VIOLATIONS, summary=allegations,
+                    status=AllegationStatus.SUBSTANTIATED,
+                )
             CommandPeriod.objects.get_or_create(
                 person=person, unit=self.recipients[unit], start_date=start,
                 defaults=dict(position=position, end_date=end),

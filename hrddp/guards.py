@@ -45,6 +45,34 @@ def guard(fn: Callable[[Engagement], Reasons]) -> Guard:
     return Guard(fn)
 
 
+# --- Conditions a later Action lays on a step ---------------------------------
+#
+# A later Action (the register's rules on commanders and exclusions) adds conditions to a step from its
+# AppConfig.ready(); the step declares `attached(name)` among its conditions, so the core imports none of them.
+
+StepRule = Callable[[Engagement], Reasons]
+_attached: dict[str, dict[str, StepRule]] = {}
+
+
+def step_rule_attach(app_label: str, rules: dict[str, StepRule]) -> None:
+    """Refuse the step `name` for the reasons rules[name] gives; called once from an app's ready()."""
+    for name, rule in rules.items():
+        _attached.setdefault(name, {})[app_label] = rule
+
+
+def attached(step: str) -> Guard:
+    """The conditions later Actions attached to `step`, as one guard (nothing attached: it passes)."""
+
+    def later_actions_allow(engagement):
+        reasons: list[str] = []
+        for rule in _attached.get(step, {}).values():
+            reasons.extend(Guard(rule).refusals(engagement))
+        return reasons
+
+    later_actions_allow.__name__ = f"attached_to_{step}"
+    return Guard(later_actions_allow)
+
+
 def _related(engagement: Engagement, name: str):
     try:
         return getattr(engagement, name)

@@ -88,6 +88,10 @@ class MitigationMeasure(models.Model):
     budget_line = models.CharField(max_length=100, blank=True)
     status = models.CharField(max_length=16, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED)
     from_gpraf = models.BooleanField("Core measure from the GPRAF", default=False)
+    excludes_person = models.ForeignKey(
+        "hrddp.PersonOfInterest", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="For a screening and exclusion measure: the person it keeps out of the support (P¶16).",
+    )
     review_notes = models.TextField(blank=True)
 
     class Meta:

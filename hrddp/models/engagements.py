@@ -263,6 +263,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state, source=State.ENDORSEMENT, target=State.MITIGATION,
+        conditions=[guards.attached("endorse")],
         **_step(AuditAction.ENDORSE, StepBy.DECIDE),
     )
     def endorse(self, *, by, justification):
@@ -271,7 +272,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state, source=State.ENDORSEMENT, target=State.ACTIVE,
-        conditions=[guards.supported_before_with_standing_plan],
+        conditions=[guards.supported_before_with_standing_plan, guards.attached("endorse_plan_stands")],
         **_step(AuditAction.ENDORSE_PLAN_STANDS, StepBy.DECIDE, "secondary"),
     )
     def endorse_plan_stands(self, *, by, justification):
@@ -305,7 +306,10 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state, source=State.APPROVAL, target=State.ACTIVE,
-        conditions=[guards.residual_risk_not_high, guards.notification_letter_issued, guards.intervention_procedure_filled],
+        conditions=[
+            guards.residual_risk_not_high, guards.notification_letter_issued, guards.intervention_procedure_filled,
+            guards.attached("approve_support"),
+        ],
         **_step(AuditAction.APPROVE_SUPPORT, StepBy.DECIDE),
     )
     def approve_support(self, *, by, justification):

@@ -94,8 +94,15 @@ class PersonOfInterest(models.Model):
     full_name = models.CharField(max_length=200)
     rank = models.CharField(max_length=100, blank=True)
     recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="persons_of_interest")
-    substantiated_allegations = models.TextField(
-        blank=True, help_text="Substantiated allegations of grave violations, with their sources."
+    # What tells two people of the same name apart (T/Action 5 §6); no photographs.
+    birth_date = models.DateField("Date of birth", null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        "Year of birth", null=True, blank=True, help_text="When only the year is known; filled from the date otherwise."
+    )
+    service_number = models.CharField(max_length=100, blank=True)
+    identifiers = models.TextField(
+        "Other identifiers", blank=True,
+        help_text="Other photo-free identifiers, e.g. a national identity number or a father's name.",
     )
 
     class Meta:
@@ -104,6 +111,14 @@ class PersonOfInterest(models.Model):
 
     def __str__(self):
         return f"{self.rank} {self.full_name}".strip()
+
+    def clean(self):
+        if self.birth_date is not None:
+            if self.birth_year is not None and self.birth_year != self.birth_date.year:
+                raise ValidationError({"birth_year": "The year of birth differs from the date of birth."})
+            self.birth_year = self.birth_date.year
+        if self.birth_year is not None and not 1900 <= self.birth_year <= date.today().year:
+            raise ValidationError({"birth_year": f"Give a year between 1900 and {date.today().year}."})
 
 
 class CommandPeriod(models.Model):

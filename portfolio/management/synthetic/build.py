@@ -67,6 +67,7 @@ from monitoring.models import Channel, Incident, IndicatorMeasurement, Verificat
 from monitoring.quarters import quarter_of
 from portfolio.management.synthetic import names as N
 from portfolio.management.synthetic.timeline import Episode, History, Timeline, history_of, states_for, timeline_for
+from register.models import Allegation, AllegationCategory, AllegationStatus
 
 BATCH = 2000
 INCIDENT_CHUNK = 10_000
@@ -276,11 +277,18 @@ class _Builder:
                 person = PersonOfInterest(
                     full_name=f"{rng.choice(N.FIRST_NAMES)} {rng.choice(N.LAST_NAMES)}", rank=rng.choice(ranks),
                     recipient=force,
-                    substantiated_allegations=f"Named in a fictional rights report {N.FAKE}." if alleged else "",
                 )
+                person.alleged = alleged
                 persons.append(person)
                 self.persons[force.pk].append(person)
         self._bulk(PersonOfInterest, persons)
+        self._bulk(Allegation, [
+            Allegation(
+                person=person, category=AllegationCategory.GROSS_VIOLATIONS, status=AllegationStatus.SUBSTANTIATED,
+                summary=f"Named in a fictional rights report {N.FAKE}.",
+            )
+            for person in persons if person.alleged
+        ])
         for person in persons:
             unit = rng.choice(self.subtree[person.recipient_id][1:] or self.subtree[person.recipient_id])
             start = self.today - timedelta(days=rng.randint(200, 2500))

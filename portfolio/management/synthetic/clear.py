@@ -40,6 +40,7 @@ from mitigation.models import InterventionProcedure, MitigationMeasure, Mitigati
 from monitoring.models import Incident, IndicatorMeasurement
 from portfolio.management.synthetic.build import BENCH_HQ, BENCH_PM, OFFICE_PREFIX, USER_PREFIX
 from portfolio.management.synthetic.names import COUNTRY_PREFIX
+from register.models import Allegation
 
 # Exactly the codes the generator gives: "syn" and digits.
 OFFICE_CODE_PATTERN = rf"^{OFFICE_PREFIX}[0-9]+$"
@@ -104,6 +105,7 @@ def portfolio_clear() -> Counter[str]:
             remove(GovernmentFocalPoint, GovernmentFocalPoint.objects.filter(office__in=offices))
             recipients = Recipient.objects.filter(country__startswith=COUNTRY_PREFIX)
             remove(CommandPeriod, CommandPeriod.objects.filter(Q(unit__in=recipients) | Q(person__recipient__in=recipients)))
+            remove(Allegation, Allegation.objects.filter(person__recipient__in=recipients))
             remove(PersonOfInterest, PersonOfInterest.objects.filter(recipient__in=recipients))
             remove(Recipient, recipients)
             remove(Membership, Membership.objects.filter(Q(user__in=users) | Q(office__in=offices)))
