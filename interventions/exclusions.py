@@ -93,7 +93,7 @@ def exclusion_refusal(exclusion: Exclusion) -> str:
     )
 
 
-def excluded_target_refusal(target: Recipient) -> str | None:
+def excluded_target_refusal(target: Recipient, engagement: Engagement | None = None) -> str | None:
     """Why no new activity may go to `target`: it is excluded, or under an excluded command or force.
     Laid on the core's activity rules by InterventionsConfig.ready() (hrddp.activity_rules)."""
     exclusion = excluded_units(target.country).get(target.pk)
