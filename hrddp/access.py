@@ -471,3 +471,60 @@ def may_read_portfolio_reports(user) -> bool:
 def require_portfolio_reports(user) -> None:
     if not may_read_portfolio_reports(user):
         raise PermissionDenied("The portfolio reports are for HQ and auditors.")
+
+
+# --- The register: what the UN knows about a recipient's people -----------------------------------------
+# The register is shared by the offices of a country (HQ: every country). Project managers and Chiefs of
+# Mission of an office there record persons, allegations and the authorities' steps; only a Chief of Mission
+# there, or the HQ Human Rights Team, decides an allegation (under review → substantiated, not substantiated,
+# cleared), since what it decides stops support. Auditors read everything and change nothing.
+
+_REGISTER_RECORDERS = frozenset({Role.PROJECT_MANAGER, Role.CHIEF_OF_MISSION})
+_REGISTER_DECIDERS = frozenset({Role.CHIEF_OF_MISSION})
+
+
+def _roles_in_country(user, country: str) -> set[str]:
+    """The roles the user holds in an office of `country` (HQ's and auditors' held everywhere included)."""
+    if not _active(user):
+        return set()
+    memberships = memberships_of(user)
+    roles = {role for role, office_id in memberships if office_id is None}
+    office_ids = {office_id for _, office_id in memberships if office_id is not None}
+    if office_ids:
+        in_country = set(Office.objects.filter(pk__in=office_ids, country=country).values_list("pk", flat=True))
+        roles |= {role for role, office_id in memberships if office_id in in_country}
+    return roles
+
+
+def may_record_in_register(user, country: str) -> bool:
+    """Whether the user may add persons of interest, their names, allegations and the authorities' steps
+    about the recipients of `country`."""
+    roles = _roles_in_country(user, country)
+    return bool(roles & _REGISTER_RECORDERS) or Role.HQ_HUMAN_RIGHTS in roles
+
+
+def may_decide_allegation(user, country: str) -> bool:
+    """Whether the user may substantiate, not substantiate, clear or reopen an allegation in `country`."""
+    roles = _roles_in_country(user, country)
+    return bool(roles & _REGISTER_DECIDERS) or Role.HQ_HUMAN_RIGHTS in roles
+
+
+def register_role(user, country: str) -> str:
+    """The role a change to the register is recorded under: the weightiest the user holds there."""
+    roles = _roles_in_country(user, country)
+    for role in (Role.HQ_HUMAN_RIGHTS, Role.CHIEF_OF_MISSION, Role.PROJECT_MANAGER):
+        if role in roles:
+            return role
+    return ""
+
+
+def require_record_in_register(user, country: str) -> None:
+    if not may_record_in_register(user, country):
+        raise PermissionDenied("Only project managers and Chiefs of Mission of an office in this country, or HQ, "
+                               "record in the register.")
+
+
+def require_decide_allegation(user, country: str) -> None:
+    if not may_decide_allegation(user, country):
+        raise PermissionDenied("Only a Chief of Mission of an office in this country, or the HQ Human Rights Team, "
+                               "decides an allegation.")

@@ -64,6 +64,16 @@ class AuditAction(models.TextChoices):
     SET_SKIP_REASON = "set_skip_reason", _("Recorded why suspension is skipped")
     EXCLUDE = "exclude", _("Excluded a unit or person")
     LIFT_EXCLUSION = "lift_exclusion", _("Lifted an exclusion")
+    # The register: persons of interest, allegations, the accountability record, name screening, its rules.
+    SAVE_PERSON = "save_person", _("Saved a person of interest")
+    RECORD_ALLEGATION = "record_allegation", _("Recorded an allegation")
+    ADD_ALLEGATION_SOURCE = "add_allegation_source", _("Added a source to an allegation")
+    CHANGE_ALLEGATION_STATUS = "change_allegation_status", _("Changed an allegation's status")
+    RECORD_ACCOUNTABILITY_STEP = "record_accountability_step", _("Recorded a step the authorities took")
+    RECORD_SUPPORT_CONTINUATION = "record_support_continuation", _("Recorded why support may go on")
+    SCREEN_NAMES = "screen_names", _("Screened a list of names")
+    RESOLVE_SCREENING_MATCH = "resolve_screening_match", _("Resolved a possible match")
+    FLAG_FOR_REASSESSMENT = "flag_for_reassessment", _("Flagged for reassessment")
 
     # --- Imports (named "import_<kind>", "import_<kind>_dry_run"; "import" when the kind is unknown) ---
     IMPORT = "import", _("Import")
@@ -73,6 +83,8 @@ class AuditAction(models.TextChoices):
     IMPORT_PERSONS_DRY_RUN = "import_persons_dry_run", _("Dry run: import of persons of interest")
     IMPORT_INCIDENTS = "import_incidents", _("Import of incidents")
     IMPORT_INCIDENTS_DRY_RUN = "import_incidents_dry_run", _("Dry run: import of incidents")
+    IMPORT_ALLEGATIONS = "import_allegations", _("Import of allegations")
+    IMPORT_ALLEGATIONS_DRY_RUN = "import_allegations_dry_run", _("Dry run: import of allegations")
 
     # --- The administration ---
     ADMIN_ADD = "admin_add", _("Added in the administration")
