@@ -50,7 +50,14 @@ from mitigation.models import (
     MitigationPlan,
 )
 from monitoring.models import Channel, Incident, VerificationStatus
-from register.models import Allegation, AllegationCategory, AllegationStatus
+from register.models import (
+    AccountabilityStep,
+    AccountabilityStepKind,
+    AllegationCategory,
+    AllegationStatus,
+    PersonAlias,
+)
+from register.services import allegation_record, allegation_status_change
 
 DEMO_PASSWORD = "darvonia-demo-2026"
 
@@ -145,9 +152,11 @@ class _Scenario:
                 defaults=dict(rank=rank),
             )
             if allegations and not person.allegations.exists():
-                Allegation.objects.create(
-                    person=person, category=AllegationCategory.GROSS_VIOLATIONS, summary=allegations,
-                    status=AllegationStatus.SUBSTANTIATED,
+                self._allegation(
+                    person, AllegationCategory.GROSS_VIOLATIONS, allegations, date(2024, 11, 2),
+                    "National human-rights organisation, report on the North-East (2025)", ("C", "3"),
+                    [(400, "com.darvonia", AllegationStatus.SUBSTANTIATED,
+                      "The OHCHR office corroborated three of the killings the report names.")],
                 )
             CommandPeriod.objects.get_or_create(
                 person=person, unit=self.recipients[unit], start_date=start,
@@ -155,14 +164,13 @@ class _Scenario:
             )
             return person
 
-        commander("Idris Valemo", "Commander", "police", "esse", "Commander of Esse Province", date(2023, 1, 9))
+        self.valemo = commander("Idris Valemo", "Commander", "police", "esse", "Commander of Esse Province", date(2023, 1, 9))
         commander(
             "Oren Tasko", "Major", "police", "unit7", "Commander, Rapid Intervention Unit 7", date(2021, 6, 1), date(2025, 3, 31),
             allegations="Named in a 2025 report of a national human-rights organisation on extrajudicial killings near the border.",
         )
         commander("Lidia Fenn", "Major", "police", "unit7", "Commander, Rapid Intervention Unit 7", date(2025, 4, 1))
-        commander("Petra Oduya", "Colonel", "border", "ne_border", "Commander, North-East Border Command", date(2024, 2, 1))
-
+        self.oduya = commander("Petra Oduya", "Colonel", "border", "ne_border", "Commander, North-East Border Command", date(2024, 2, 1))
         self.focal_esse, _ = GovernmentFocalPoint.objects.get_or_create(
             office=self.offices["DRV"], full_name="Idris Valemo",
             defaults=dict(
@@ -180,6 +188,41 @@ class _Scenario:
             defaults=dict(title="Chief of Staff, Coast Guard", authority="Ministry of Maritime Affairs",
                           email="coastguard@example.org", office_counterpart=self.users["pm.meridia"]),
         )
+        self.identities()
+
+    def identities(self):
+        """What tells the persons of interest apart: other forms of their names, years of birth, service numbers."""
+        people = {p.full_name: p for p in PersonOfInterest.objects.filter(recipient__country="Darvonia")}
+        known = {
+            "Idris Valemo": (1968, "DPF-0419", ["I. Valemo", "إدريس فاليمو"]),
+            "Oren Tasko": (1979, "DPF-2210", ["Orin Tasko"]),
+            "Lidia Fenn": (1983, "DPF-3307", []),
+            "Petra Oduya": (1975, "DBG-0112", ["Petra Odouya"]),
+        }
+        for name, (year, number, aliases) in known.items():
+            person = people.get(name)
+            if person is None or person.service_number:
+                continue
+            PersonOfInterest.objects.filter(pk=person.pk).update(birth_year=year, service_number=number)
+            PersonAlias.objects.bulk_create(
+                [PersonAlias(person=person, name=alias, note="Arabic script" if not alias.isascii() else "")
+                 for alias in aliases], ignore_conflicts=True,
+            )
+
+    def _allegation(self, person, category, summary, occurred_on, source, grade, history, days_ago=None):
+        """An allegation as the register holds it: recorded by the project manager, then moved through its
+        statuses (days ago, who, status, why), each change with its reason."""
+        recorded = days_ago if days_ago is not None else (history[0][0] + 5 if history else 30)
+        with _travel(recorded):
+            allegation = allegation_record(
+                by=self.users["pm.darvonia"], person=person, category=category, summary=summary,
+                occurred_on=occurred_on,
+                sources=[{"description": source, "source_reliability": grade[0], "information_credibility": grade[1]}],
+            )
+        for when, who, status, why in history:
+            with _travel(when):
+                allegation = allegation_status_change(by=self.users[who], allegation=allegation, to_status=status, reason=why)
+        return allegation
 
     def projects(self):
         drv, mer = self.offices["DRV"], self.offices["MER"]
@@ -432,6 +475,64 @@ class _Scenario:
         self._preconditions(e, failing="no_death_penalty")
         self._step(e, 80, "com.darvonia", "fail_preconditions", "Executions are carried out at this centre: the office will not engage.")
 
+    def esse_vehicles_case(self):
+        """Vehicles for the Esse Province Command, awaiting approval: its deputy commander faces a substantiated
+        allegation, so the Chief of Mission cannot approve until the plan keeps him out of the support (P¶16)."""
+        e = self._open(
+            75, "DRV", self.p_stab, "esse", "Patrol vehicles for the Esse Province Command",
+            [dict(description="Four patrol vehicles for community policing around the IDP site", activity_type=ActivityType.MATERIAL)],
+            focal=self.focal_esse,
+        )
+        if e is None:
+            return
+        self._step(e, 74, "pm.darvonia", "start_screening", "Vehicles for a police command.")
+        self._step(e, 73, "pm.darvonia", "conclude_applicable", "Material support to a police command: HRDDP applies.")
+        self._preconditions(e)
+        self._step(e, 70, "pm.darvonia", "pass_preconditions", "Preconditions met.")
+        self._coordination(e, mechanism=True)
+        self._step(e, 68, "pm.darvonia", "complete_coordination", "Checked with the HRDDP Task Force.")
+        self._assessment(
+            e, "medium",
+            [("Vehicles could be used in crowd control at the IDP site", RiskElement.ACTIVITY_RISKS)],
+            {"final": "Medium: the vehicles' use can be monitored through the patrol logbooks."},
+        )
+        self._step(e, 60, "pm.darvonia", "submit_assessment", "Rated medium.")
+        self._step(e, 55, "com.darvonia", "endorse", "Endorsed.")
+        self._plan(e, "medium", [
+            ("Patrol logbooks shared monthly with the office", MeasureType.MONITORING, MeasureNature.PREVENTIVE,
+             ["Vehicles could be used in crowd control at the IDP site"], 30),
+        ])
+        self._step(e, 45, "pm.darvonia", "submit_plan", "Plan submitted for approval.")
+        self._procedure_and_letter(e, self.focal_esse, 40)
+        # Then the register learnt what his deputy had done: the approval now waits.
+        dalgo, _ = PersonOfInterest.objects.get_or_create(
+            full_name="Marek Dalgo", recipient=self.recipients["police"],
+            defaults=dict(rank="Colonel", birth_year=1971, service_number="DPF-0877"),
+        )
+        PersonAlias.objects.get_or_create(person=dalgo, name="Marec Dalgeau", defaults=dict(note="French spelling"))
+        CommandPeriod.objects.get_or_create(
+            person=dalgo, unit=self.recipients["esse"], start_date=date(2025, 7, 1),
+            defaults=dict(position="Deputy Commander of Esse Province"),
+        )
+        allegation = self._allegation(
+            dalgo, AllegationCategory.COMMAND_RESPONSIBILITY,
+            "As commander of the Esse City central station, failed to punish officers who beat detainees in custody.",
+            date(2025, 3, 14), "OHCHR Darvonia, detention monitoring report (2026)", ("A", "2"),
+            [(35, "pm.darvonia", AllegationStatus.UNDER_REVIEW, "Taken up with the OHCHR office."),
+             (20, "com.darvonia", AllegationStatus.SUBSTANTIATED,
+              "OHCHR confirmed the beatings and that no officer was disciplined under his command.")],
+            days_ago=38,
+        )
+        with _travel(30):
+            AccountabilityStep.objects.get_or_create(
+                allegation=allegation, kind=AccountabilityStepKind.INVESTIGATION_OPENED,
+                defaults=dict(
+                    taken_on=date(2025, 5, 2), source="Police inspectorate, letter to the office (2025)",
+                    description="The inspectorate opened an inquiry; no finding since.",
+                    recorded_by=self.users["pm.darvonia"],
+                ),
+            )
+
     def rapid_unit_case(self):
         """Equipment support to the police in the North-East, now in intercession after a grave violation."""
         e = self._open(
@@ -546,6 +647,7 @@ def demo_load() -> list[DemoLogin]:
     scenario.esse_police()
     scenario.border_case()
     scenario.detention_case()
+    scenario.esse_vehicles_case()
     scenario.rapid_unit_case()
     scenario.meridia()
     # Today's reminders (e.g. the border case waiting for the Chief of Mission), as the daily job would.
