@@ -17,10 +17,11 @@ from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, transaction
 
+from common.tabular import file_limits, file_table
 from hrddp.access import require_import
 from hrddp.models import AuditEntry, User
 from hrddp.services import audit_record
-from imports import file_limits, file_table, staging
+from imports import staging
 from imports.importers import IMPORTERS, FileProblem, Importer, IncidentsImporter, RowReport
 
 logger = logging.getLogger(__name__)
