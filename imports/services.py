@@ -22,7 +22,16 @@ from hrddp.access import require_import
 from hrddp.models import AuditEntry, User
 from hrddp.services import audit_record
 from imports import staging
-from imports.importers import IMPORTERS, FileProblem, Importer, IncidentsImporter, RowReport
+from imports.importers import (
+    IMPORTERS,
+    FileProblem,
+    Importer,
+    IncidentsImporter,
+    PersonsImporter,
+    RecipientsImporter,
+    RowReport,
+)
+from register import screening_index
 
 logger = logging.getLogger(__name__)
 
@@ -246,6 +255,9 @@ def import_confirm(*, user: User, token: str, kind: str = "") -> ImportOutcome:
                 raise _Refused()
             outcome.extra = importer.after_rows()
             outcome.imported = True
+            if isinstance(importer, (PersonsImporter, RecipientsImporter)):
+                # Written in bulk, without signals: the screening's name index of these countries is built again.
+                screening_index.bump(*importer.countries.values())
             escalated = outcome.extra.get("escalated")
             audit_record(
                 engagement=None, actor=user, action=f"import_{outcome.kind}",
