@@ -230,17 +230,20 @@ def read_birth(value) -> tuple[date | None, int | None]:
         raise ValueError(f"the date of birth “{value}” cannot be read: {DATE_HINT}")
     shown = _text(value)[:40]
     text = _fold(value) if not re.fullmatch(r"[\d/.\- :T]+", str(value).strip()) else str(value).strip()
-    try:
-        if match := _ISO.fullmatch(text):
-            year, month, day = (int(g) for g in match.groups())
-            return _checked_date(date(year, month, day), shown)
-        if match := _DAY_FIRST.fullmatch(text):
-            day, month, year = (int(g) for g in match.groups())
-            return _checked_date(date(year, month, day), shown)
-        if (match := _WORDS.fullmatch(text)) and match.group(2) in _MONTHS:
-            return _checked_date(date(int(match.group(3)), _MONTHS[match.group(2)], int(match.group(1))), shown)
-    except ValueError:
-        raise ValueError(f"the date of birth “{shown}” is not a date of the calendar: {DATE_HINT}") from None
+    parts = None
+    if match := _ISO.fullmatch(text):
+        parts = tuple(int(g) for g in match.groups())
+    elif match := _DAY_FIRST.fullmatch(text):
+        day, month, year = (int(g) for g in match.groups())
+        parts = (year, month, day)
+    elif (match := _WORDS.fullmatch(text)) and match.group(2) in _MONTHS:
+        parts = (int(match.group(3)), _MONTHS[match.group(2)], int(match.group(1)))
+    if parts is not None:
+        try:
+            written = date(*parts)
+        except ValueError:
+            raise ValueError(f"the date of birth “{shown}” is not a date of the calendar: {DATE_HINT}") from None
+        return _checked_date(written, shown)
     if match := _YEAR.fullmatch(text):
         year = int(match.group(1))
         if _year_in_range(year):
