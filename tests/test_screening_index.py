@@ -131,3 +131,11 @@ def test_a_process_keeps_a_few_countries_indexes_at_most(engagement):
     for n in range(screening_index.KEEP + 2):
         screening_index.index_for(f"Country {n}")
     assert len(screening_index._kept) == screening_index.KEEP
+
+
+def test_after_a_bulk_write_every_countrys_version_is_renewed(engagement, engagement_b):
+    before = {c: screening_index.current_version(c) for c in (COUNTRY, "Meridia")}
+
+    screening_index.bump_all()
+
+    assert all(screening_index.current_version(c) != version for c, version in before.items())
