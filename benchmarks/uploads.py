@@ -4,7 +4,7 @@
 
 Builds the three XLSX bombs (a row bomb, a column bomb, a giant shared string), the same bombs with the
 archive checks switched off (so that the parsing's own caps are what refuses them), and CSV files of 10,000
-rows in each encoding spreadsheets save, then reads each with imports.file_table.read_table in a fresh process per
+rows in each encoding spreadsheets save, then reads each with common.tabular.file_table.read_table in a fresh process per
 run: the median of N runs, and the peak memory the reading added (getrusage's ru_maxrss after less before,
 which counts what zlib, libxml2 and expat allocate as well as Python).
 """

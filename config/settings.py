@@ -274,7 +274,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # before a reminder goes out.
 HRDDP_DECISION_WAIT_DAYS = env.int("HRDDP_DECISION_WAIT_DAYS", default=10)
 
-# --- Imports: the caps an uploaded file is read under (imports/file_limits.py) ---
+# --- Imports: the caps an uploaded file is read under (common/tabular/file_limits.py) ---
 # A 10 MB XLSX file can unfold into gigabytes of XML, and a sheet can claim a million rows or 16,384
 # columns: every upload is checked against these before it is parsed, and a refusal names the cap.
 # The defaults pass the 10,000-row imports of tests/test_import_benchmark.py with room to spare.

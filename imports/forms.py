@@ -2,7 +2,7 @@
 
 from django import forms
 
-from imports.file_limits import Limits, megabytes, too_large
+from common.tabular.file_limits import Limits, megabytes, too_large
 from imports.services import KIND_LABELS
 
 
@@ -20,7 +20,7 @@ class ImportUploadForm(forms.Form):
 
     def __init__(self, *args, refused_upload: tuple[str, int] | None = None, **kwargs):
         """`refused_upload`: the name and size of a file the upload's size cap stopped while it arrived
-        (imports.uploads.UploadSizeCap); the form then has no file, and says why."""
+        (common.tabular.uploads.UploadSizeCap); the form then has no file, and says why."""
         super().__init__(*args, **kwargs)
         self.limits = Limits.from_settings()
         self.refused_upload = refused_upload

@@ -17,6 +17,7 @@ from django.utils import timezone
 from import_export import exceptions as import_export_errors
 from import_export.results import RowResult
 
+from common.tabular.file_table import Table
 from hrddp import access
 from hrddp.models import (
     SUPPORTED_STATES,
@@ -32,7 +33,6 @@ from hrddp.models import (
 )
 from imports import resources
 from imports.directory import RecipientDirectory, folded, path_parts
-from imports.file_table import Table
 from imports.widgets import as_text
 from monitoring.escalation import incident_escalate
 from monitoring.incident_selectors import incident_recipients

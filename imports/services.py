@@ -17,11 +17,21 @@ from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, transaction
 
+from common.tabular import file_limits, file_table
 from hrddp.access import require_import
 from hrddp.models import AuditEntry, User
 from hrddp.services import audit_record
-from imports import file_limits, file_table, staging
-from imports.importers import IMPORTERS, FileProblem, Importer, IncidentsImporter, RowReport
+from imports import staging
+from imports.importers import (
+    IMPORTERS,
+    FileProblem,
+    Importer,
+    IncidentsImporter,
+    PersonsImporter,
+    RecipientsImporter,
+    RowReport,
+)
+from register import screening_index
 
 logger = logging.getLogger(__name__)
 
@@ -245,6 +255,9 @@ def import_confirm(*, user: User, token: str, kind: str = "") -> ImportOutcome:
                 raise _Refused()
             outcome.extra = importer.after_rows()
             outcome.imported = True
+            if isinstance(importer, (PersonsImporter, RecipientsImporter)):
+                # Written in bulk, without signals: the screening's name index of these countries is built again.
+                screening_index.bump(*importer.countries.values())
             escalated = outcome.extra.get("escalated")
             audit_record(
                 engagement=None, actor=user, action=f"import_{outcome.kind}",

@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.tabular.uploads import UploadSizeCap
 from hrddp import access
 from imports import services
 from imports.forms import ImportUploadForm
 from imports.importers import ACCEPTED_VALUES, IMPORTERS, import_countries
 from imports.staging import TOKEN_MAX_AGE
-from imports.uploads import UploadSizeCap
 
 
 def _kinds() -> list[dict]:

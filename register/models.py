@@ -300,3 +300,20 @@ class NameScreeningLine(models.Model):
 
     def __str__(self):
         return f"{self.line_number}. {self.name}"
+
+
+class NameIndexVersion(models.Model):
+    """Which state of a country's persons of interest and their names the screening's name index was built from.
+
+    register.screening_index changes `version` (a fresh random token) in the same transaction as every save or
+    delete of a person, an alias or a recipient of the country, and after an import of persons or recipients;
+    each process of the app keeps its index while the token it was built under is still the one here. The token
+    lives in the database, not the cache: the default cache is each process's own memory, and a change made by
+    one process (a web worker, a Celery worker) must reach all of them."""
+
+    country = models.CharField(max_length=100, unique=True)
+    version = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.country}: {self.version}"

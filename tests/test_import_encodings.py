@@ -8,9 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from common.tabular.file_limits import UnreadableFile
+from common.tabular.file_table import read_table
 from hrddp.models import AuditEntry, Recipient
-from imports.file_limits import UnreadableFile
-from imports.file_table import read_table
 from tests.upload_files import ENCODED, HEADERS, ROWS, csv_text
 
 SAVE_AS_UTF8 = "not UTF-8; save it as UTF-8 CSV (in Excel: File › Save As › CSV UTF-8), or as XLSX."

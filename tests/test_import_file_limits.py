@@ -16,9 +16,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.urls import reverse
 
+from common.tabular.file_limits import UnreadableFile
+from common.tabular.file_table import read_table
 from hrddp.models import AuditEntry, Recipient
-from imports.file_limits import UnreadableFile
-from imports.file_table import read_table
 from tests import upload_files as files
 from tests.test_import_helpers import RECIPIENT_HEADERS, csv_bytes
 

@@ -10,8 +10,8 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils import timezone
 
-from imports.file_limits import UnreadableFile, file_format
-from imports.file_table import read_table
+from common.tabular.file_limits import UnreadableFile, file_format
+from common.tabular.file_table import read_table
 from imports.staging import staged_file_from_token, staged_file_save
 from tests.test_import_helpers import xlsx_bytes
 

@@ -208,7 +208,7 @@ def test_the_confirm_checks_the_rows_again_and_imports_nothing_when_the_data_cha
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 @pytest.mark.parametrize("kind", ["recipients", "persons", "incidents"])
 def test_each_kind_has_a_template_with_its_header_and_one_example_row(client, pm, kind, file_format):
-    from imports.file_table import read_table
+    from common.tabular.file_table import read_table
     from imports.importers import IMPORTERS
 
     client.force_login(pm)

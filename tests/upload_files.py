@@ -311,7 +311,7 @@ ENCODED = {
 
 
 def measure_reading(content: bytes, file_format: str, *, settings: dict | None = None) -> dict:
-    """Read the file with imports.file_table.read_table in a new Python process and return what it found
+    """Read the file with common.tabular.file_table.read_table in a new Python process and return what it found
     (`rows` or `refused`), the seconds the reading took and the peak memory it added (MB).
 
     The peak is the process's maximum resident set (getrusage's ru_maxrss) after the reading less the one
@@ -343,8 +343,8 @@ def _measure_child(path: str, file_format: str, overrides: dict) -> dict:
 
     for name, value in overrides.items():
         setattr(settings, name, value)
-    from imports.file_limits import UnreadableFile
-    from imports.file_table import read_table
+    from common.tabular.file_limits import UnreadableFile
+    from common.tabular.file_table import read_table
 
     content = Path(path).read_bytes()
     # Warm up: the first reading imports openpyxl, lxml and charset-normalizer.

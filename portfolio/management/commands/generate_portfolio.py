@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from portfolio.management.synthetic.build import BENCH_HQ, BENCH_PM, PASSWORD, Sizes, portfolio_generate
 from portfolio.management.synthetic.clear import ClearRefused, portfolio_clear, synthetic_offices, synthetic_present
+from register import screening_index
 
 
 class Command(BaseCommand):
@@ -49,6 +50,7 @@ class Command(BaseCommand):
         )
         started = time.monotonic()
         counts = portfolio_generate(sizes=sizes, seed=options["seed"], now=timezone.now(), say=self.stdout.write)
+        screening_index.bump_all()  # persons written in bulk, without signals: the name indexes are built again
         if connection.vendor == "postgresql":
             # Fresh statistics, as autovacuum would soon give, so the pages are measured with good plans.
             with connection.cursor() as cursor:
@@ -66,4 +68,5 @@ class Command(BaseCommand):
             counts = portfolio_clear()
         except ClearRefused as exc:
             raise CommandError(str(exc)) from exc
+        screening_index.bump_all()
         self.stdout.write(f"Removed {sum(counts.values()):,} synthetic rows in {time.monotonic() - started:.1f} s.")

@@ -13,7 +13,7 @@ import csv
 import io
 import re
 
-from imports.file_limits import SAVE_AS, Limits, UnreadableFile, what_it_is
+from common.tabular.file_limits import SAVE_AS, Limits, UnreadableFile, what_it_is
 
 # Python's codec names as people know them, for the encodings charset-normalizer can report.
 _ENCODING_NAMES = {

@@ -1,16 +1,17 @@
 """Reading an uploaded CSV or XLSX file into rows: its header row and the rows below it.
 
-The file is read under the caps of imports.file_limits; the CSV's text by imports.csv_decoding, the
-workbook's first sheet by imports.xlsx_sheet (once imports.xlsx_archive has checked the archive).
+The file is read under the caps of common.tabular.file_limits; the CSV's text by common.tabular.csv_decoding,
+the workbook's first sheet by common.tabular.xlsx_sheet (once common.tabular.xlsx_archive has checked the
+archive).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from imports.csv_decoding import csv_records
-from imports.file_limits import Limits, UnreadableFile, cell_too_long, past_the_columns, too_large, too_many_rows
-from imports.xlsx_sheet import xlsx_records
+from common.tabular.csv_decoding import csv_records
+from common.tabular.file_limits import Limits, UnreadableFile, cell_too_long, past_the_columns, too_large, too_many_rows
+from common.tabular.xlsx_sheet import xlsx_records
 
 
 @dataclass(frozen=True)
@@ -20,9 +21,10 @@ class Table:
     rows: list[tuple[int, list]]
 
 
-def read_table(content: bytes, *, file_format: str) -> Table:
-    """The header row and the non-empty rows of the file's first sheet."""
-    limits = Limits.from_settings()
+def read_table(content: bytes, *, file_format: str, limits: Limits | None = None) -> Table:
+    """The header row and the non-empty rows of the file's first sheet, under `limits` (the settings' by
+    default; a caller with tighter caps, e.g. fewer rows, passes its own)."""
+    limits = limits or Limits.from_settings()
     if len(content) > limits.upload_bytes:
         raise UnreadableFile(too_large(len(content), limits.upload_bytes))
     if not content.strip():

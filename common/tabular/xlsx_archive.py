@@ -13,7 +13,7 @@ import re
 import zipfile
 import zlib
 
-from imports.file_limits import SAVE_AS, Limits, UnreadableFile, megabytes, what_it_is
+from common.tabular.file_limits import SAVE_AS, Limits, UnreadableFile, megabytes, what_it_is
 
 NOT_A_WORKBOOK = "The file cannot be read as an XLSX workbook."
 _CHUNK = 1024 * 1024

@@ -1,6 +1,6 @@
 """The rows of an uploaded XLSX file's first sheet.
 
-Once imports.xlsx_archive has checked the archive, its shared strings and its first sheet are counted by
+Once common.tabular.xlsx_archive has checked the archive, its shared strings and its first sheet are counted by
 libxml2 with flat memory (every row freed once counted) before openpyxl reads the sheet, read-only and
 streaming; a text longer than a cell may hold is kept as its length only (`LongText`).
 """
@@ -11,8 +11,8 @@ import io
 import logging
 from datetime import date, datetime, time
 
-from imports.file_limits import Limits, UnreadableFile, cell_too_long, past_the_columns, too_many_rows
-from imports.xlsx_archive import NOT_A_WORKBOOK, checked_archive
+from common.tabular.file_limits import Limits, UnreadableFile, cell_too_long, past_the_columns, too_many_rows
+from common.tabular.xlsx_archive import NOT_A_WORKBOOK, checked_archive
 
 logger = logging.getLogger(__name__)
 
