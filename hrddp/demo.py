@@ -37,6 +37,7 @@ from hrddp.models import (
     RecipientCategory,
     RecipientLevel,
     Role,
+    SupportActivity,
     User,
 )
 from hrddp.services import engagement_open, engagement_transition
@@ -56,7 +57,9 @@ from register.models import (
     AllegationCategory,
     AllegationStatus,
     PersonAlias,
+    ScreeningDecision,
 )
+from register.screening import name_screening_run, screening_line_resolve
 from register.services import allegation_record, allegation_status_change
 
 DEMO_PASSWORD = "darvonia-demo-2026"
@@ -533,6 +536,36 @@ class _Scenario:
                 ),
             )
 
+    def trainee_screening(self):
+        """The community-policing trainees of the Esse police engagement, screened against the register: the
+        deputy commander found, a namesake of a commander with a substantiated allegation cleared by the project
+        manager, and one possible match left for the reader to resolve."""
+        training = SupportActivity.objects.filter(
+            engagement__title="Police post near the Esse IDP site", description="Community-policing training"
+        ).first()
+        if training is None or training.name_screenings.exists():
+            return
+        names = "\n".join([
+            "Name;Year of birth;Unit;Rank",
+            "Marek Dalgo;1971;Esse Province Command;Colonel",
+            "VALEMO, Idriss;1968;Esse Province Command;Commander",
+            "TASKO, Oren;1994;Esse IDP Site Police Post;Constable",
+            "Amina Sadeq;1996;Esse IDP Site Police Post;Constable",
+            "Joseph Kabre;1990;Esse IDP Site Police Post;Sergeant",
+            "Halima Ouedraogo;1998;Esse IDP Site Police Post;Constable",
+        ])
+        with _travel(15):
+            screening = name_screening_run(
+                by=self.users["pm.darvonia"], activity=training, title="Trainees, community-policing course", text=names,
+            )
+        namesake = screening.lines.filter(name="TASKO, Oren").first()
+        if namesake is not None and namesake.result != "clear":
+            with _travel(14):
+                screening_line_resolve(
+                    by=self.users["pm.darvonia"], line=namesake, decision=ScreeningDecision.NOT_SAME_PERSON,
+                    reason="Born in 1994 and a constable since 2019; Major Oren Tasko was born in 1979 (service number DPF-2210).",
+                )
+
     def rapid_unit_case(self):
         """Equipment support to the police in the North-East, now in intercession after a grave violation."""
         e = self._open(
@@ -649,6 +682,7 @@ def demo_load() -> list[DemoLogin]:
     scenario.detention_case()
     scenario.esse_vehicles_case()
     scenario.rapid_unit_case()
+    scenario.trainee_screening()
     scenario.meridia()
     # Today's reminders (e.g. the border case waiting for the Chief of Mission), as the daily job would.
     from monitoring.jobs import job_daily_reminders
