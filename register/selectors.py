@@ -241,12 +241,19 @@ def _ties(person: PersonOfInterest, periods: list[CommandPeriod], subtree_ids: s
     if person.recipient_id in subtree_ids:
         ties.append(f"Member of {person.recipient.name}")
     for period in periods:
-        if period.end_date is None or period.end_date >= day:
-            ties.append(f"{period.position} of {period.unit.name} since {period.start_date:%-d %b %Y}")
+        # "Commander of Kael Rapid Unit"; "Deputy Commander of Esse Province (Esse Province Command)" when the
+        # position names a place of its own; the position alone when it names the unit already.
+        position, unit_name = period.position, period.unit.name
+        if unit_name.lower() in position.lower():
+            post = position
+        elif " of " in position:
+            post = f"{position} ({unit_name})"
         else:
-            ties.append(
-                f"{period.position} of {period.unit.name}, {period.start_date:%-d %b %Y} to {period.end_date:%-d %b %Y}"
-            )
+            post = f"{position} of {unit_name}"
+        if period.end_date is None or period.end_date >= day:
+            ties.append(f"{post} since {period.start_date:%-d %b %Y}")
+        else:
+            ties.append(f"{post}, {period.start_date:%-d %b %Y} to {period.end_date:%-d %b %Y}")
     return tuple(ties)
 
 
