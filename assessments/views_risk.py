@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from assessments import risk
+from assessments.element_panels import element_panels
 from assessments.forms_risk import RiskAssessmentForms
 from assessments.models import AssessmentStatus, RiskAssessment, RiskElement
 from hrddp import access
@@ -48,8 +49,9 @@ def _posted_revision(request) -> int | None:
         return None
 
 
-def _reading(assessment: RiskAssessment) -> dict:
-    """The version laid out for reading: each element with its answer, sources and risk factors."""
+def _reading(assessment: RiskAssessment, panels: dict[str, list[dict]] | None = None) -> dict:
+    """The version laid out for reading: each element with its answer, sources and risk factors (and, on the
+    page where the latest version is written, the panels later apps show beside it)."""
     answers = {e.element: e for e in assessment.elements.all()}
     sources, factors = defaultdict(list), defaultdict(list)
     for source in assessment.sources.all():
@@ -59,7 +61,8 @@ def _reading(assessment: RiskAssessment) -> dict:
     return {
         "element_rows": [
             {"number": number, "value": value, "label": label, "answer": answers.get(value),
-             "sources": sources.get(value, []), "factors": factors.get(value, [])}
+             "sources": sources.get(value, []), "factors": factors.get(value, []),
+             "panels": (panels or {}).get(value, [])}
             for number, (value, label) in enumerate(RiskElement.choices, start=1)
         ],
         "general_sources": sources.get("", []),
@@ -104,7 +107,11 @@ def _edit_page(request, perms: access.EngagementAccess, assessment, *, forms=Non
         **extra,
     }
     if assessment is not None:
-        context["reading"] = _reading(assessment)
+        # What later apps know beside the elements (the register's record beside element 2, P¶14(a)).
+        panels = element_panels(engagement, request.user)
+        for form in forms.elements if forms is not None else []:
+            form.panels = panels.get(form.element, [])
+        context["reading"] = _reading(assessment, panels)
         context["missing"] = assessment.missing_for_submission() if editable else []
     return render(request, "assessments/risk_edit.html", context, status=status)
 

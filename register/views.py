@@ -1,5 +1,5 @@
-"""A recipient's own page: who it is, who commands it, its exclusions, what every office knows of it and the
-engagements with it.
+"""A recipient's own page: who it is, who commands it, its exclusions, what every office knows of it (incidents,
+allegations against its people, the accountability record) and the engagements with it.
 
 It reads every Action (the exclusions are interventions', the incidents monitoring's), so it lives above them
 all; the queries are register.selectors'."""
@@ -20,6 +20,13 @@ def recipient_detail(request, pk):
     subtree_ids = selectors.recipient_subtree_ids(recipient)
     current_periods, past_periods = selectors.recipient_command_periods(recipient)
     exclusions_in_force, exclusions_lifted = selectors.recipient_exclusions(recipient)
+    incidents = selectors.recipient_incidents(recipient, user=request.user, subtree_ids=subtree_ids)
+    allegations = selectors.recipient_allegations(
+        recipient, user=request.user, subtree_ids=subtree_ids, openable=selectors.incident_openable(incidents)
+    )
+    accountability = selectors.recipient_accountability(
+        recipient, user=request.user, subtree_ids=subtree_ids, allegations=allegations, incidents=incidents
+    )
     return render(
         request, "register/recipient_detail.html",
         {
@@ -27,7 +34,11 @@ def recipient_detail(request, pk):
             "current_periods": current_periods, "past_periods": past_periods,
             "children": recipient.children.order_by("name"),
             "exclusions_in_force": exclusions_in_force, "exclusions_lifted": exclusions_lifted,
-            "incidents": selectors.recipient_incidents(recipient, user=request.user, subtree_ids=subtree_ids),
+            "incidents": incidents,
+            "allegation_groups": selectors.allegations_by_person(allegations),
+            "alleged_person_ids": {row.person.pk for row in allegations},
+            "accountability": accountability,
+            "accountability_summary": selectors.accountability_summary(accountability),
             "engagements": selectors.recipient_engagements(recipient, user=request.user, subtree_ids=subtree_ids),
         },
     )
