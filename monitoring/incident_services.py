@@ -23,6 +23,7 @@ from monitoring.models import (
     SourceReliability,
     VerificationStatus,
 )
+from monitoring.signals import incidents_graded_grave
 
 # The fields' names as the audit trail says what changed.
 _LABELS = {name: Incident._meta.get_field(name).verbose_name for name in FIELDS}
@@ -87,6 +88,8 @@ def incident_log(*, engagement: Engagement, by: User, data: dict, persons) -> In
                 "substantial_grounds": incident.substantial_grounds, "escalated": escalated,
             },
         )
+        if incident.gives_substantial_grounds_of_grave_violation:
+            incidents_graded_grave.send(sender=Incident, incidents=[incident], by=by)
     return incident
 
 
@@ -136,5 +139,10 @@ def incident_update(*, incident: Incident, by: User, data: dict, persons) -> Inc
             ),
             details={"incident": current.pk, "changed": changed, "escalated": escalated},
         )
+        was_grave = before["grave_violation"] and before["substantial_grounds"]
+        if current.gives_substantial_grounds_of_grave_violation and (
+            not was_grave or current.recipient_id != getattr(before["recipient"], "pk", before["recipient"])
+        ):
+            incidents_graded_grave.send(sender=Incident, incidents=[current], by=by)
     return current
 
