@@ -2,7 +2,9 @@
 
 `incident_log` and `incident_update` validate (monitoring.incident_rules), save, write the audit entry and,
 when the incident gives substantial grounds of a grave violation, alert the Chief of Mission and HQ and flag
-the assessment (monitoring.escalation, P¶25) — all in one transaction.
+the assessment (monitoring.escalation, P¶25) — all in one transaction. An incident that comes to give those grounds
+is announced (monitoring.signals.incidents_graded_grave) in the same transaction, for the register to alert the
+other engagements supporting the same unit.
 """
 
 from __future__ import annotations

@@ -49,7 +49,9 @@ def summary_start(text: str, length: int = SUMMARY_START) -> str:
 def allegation_text(allegation: Allegation) -> str:
     """Gross violations of human rights, 12 March 2026: Ordered the beating of…"""
     when = f", {day_text(allegation.occurred_on)}" if allegation.occurred_on else ""
-    return f"{allegation.get_category_display()}{when}: {summary_start(allegation.summary)}"
+    # The category's name without its gloss ("Command responsibility: failed to prevent, ..." → its first words).
+    category = allegation.get_category_display().split(":")[0]
+    return f"{category}{when}: {summary_start(allegation.summary)}"
 
 
 def _exclusion_text(exclusion: Exclusion) -> str:
@@ -103,8 +105,9 @@ def supported_units(engagement: Engagement) -> Supported:
 
 
 def target_units(target: Recipient) -> Supported:
-    """One target of a new activity, with the commands and forces above it. One query."""
-    return _supported_from(Recipient.objects.filter(pk=target.pk).values_list(*_LINEAGE_COLUMNS))
+    """One target of a new activity, with the commands and forces above it (no query when its parents are loaded,
+    as the pages offering targets load them)."""
+    return Supported({target.pk: [Unit(r.pk, r.name) for r in reversed(target.lineage())]})
 
 
 def _current(day: date) -> Q:
