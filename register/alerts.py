@@ -207,9 +207,11 @@ def command_periods_started(*, periods: Iterable[CommandPeriod], by: User | None
             person=period.person, period=period, supported=Unit(period.unit_id, period.unit.name),
             allegations=tuple(allegations.get(period.person_id, ())), exclusion=exclusions.get(period.person_id),
         )
+        position = period.position.strip() or "commander"
+        over = "" if period.unit.name.lower() in position.lower() else f" over {period.unit.name}"
         reason = (
-            f"{period.person} took up the position of {period.position.strip() or 'commander'} over "
-            f"{period.unit.name} on {day_text(period.start_date)} and {flag.why}: {MUST_REASSESS}"
+            f"{period.person} took up the position of {position}{over} on {day_text(period.start_date)} and "
+            f"{flag.why}: {MUST_REASSESS}"
         )
         flagged += len(engagements_flag_for_reassessment(
             engagements=engagements, reason=reason, key=f"register-alert:command:{period.pk}", by=by,

@@ -91,7 +91,11 @@ def test_a_command_period_starting_for_a_flagged_person_flags_every_supporting_e
     # Then every engagement of every office supporting Esse Province or a unit below it is flagged, and no other
     assert _flagged(supporting) == FLAGGED
     reason = type(supporting["esse_a"]).objects.get(pk=supporting["esse_a"].pk).reassessment_flag_reason
-    assert reason.startswith("Colonel Tomas Reyl took up the position of Commander of Esse Province over Esse Province")
+    yesterday = timezone.localdate() - timedelta(days=1)
+    assert reason.startswith(
+        f"Colonel Tomas Reyl took up the position of Commander of Esse Province on {yesterday.day} {yesterday:%B %Y} "
+        "and has a substantiated allegation"
+    )
     assert "has a substantiated allegation (Gross violations of human rights, 12 March 2026" in reason
     assert reason.endswith("the risk assessment must be redone (P¶25).")
 
