@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "hrddp.middleware.SessionLifetimeMiddleware",
+    # Who is asking, for the audit entries of the register's alerts (register.alerts).
+    "register.middleware.ActingUserMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "hrddp.middleware.SecurityHeadersMiddleware",

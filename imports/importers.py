@@ -36,7 +36,15 @@ from imports.directory import RecipientDirectory, folded, path_parts
 from imports.widgets import as_text
 from monitoring.escalation import incident_escalate
 from monitoring.incident_selectors import incident_recipients
-from monitoring.models import Channel, InformationCredibility, SourceReliability, VerificationStatus, ViolationCategory
+from monitoring.models import (
+    Channel,
+    Incident,
+    InformationCredibility,
+    SourceReliability,
+    VerificationStatus,
+    ViolationCategory,
+)
+from monitoring.signals import incidents_graded_grave
 
 logger = logging.getLogger(__name__)
 
@@ -340,6 +348,7 @@ class PersonsImporter(_CountryScoped):
         self.persons: dict[tuple[str, int], PersonOfInterest] = {}
         self.person_rows: dict[int, int] = {}
         self._person_of_row: dict[int, PersonOfInterest] = {}
+        self._new_periods: list[CommandPeriod] = []
         persons = {}
         countries = list(self.countries.values())
         for person in PersonOfInterest.objects.filter(recipient__country__in=countries):
@@ -369,8 +378,19 @@ class PersonsImporter(_CountryScoped):
     def row_done(self, resource, row, instance, report):
         if isinstance(resource, resources.PersonResource):
             self._person_of_row[row[ROW]] = instance
-        elif report.label and " — " not in report.label:
+            return
+        if instance.pk is None:
+            self._new_periods.append(instance)
+        if report.label and " — " not in report.label:
             report.label = f"{report.label} — {resource.describe(instance, row)}"
+
+    def after_rows(self) -> dict:
+        """A flagged person's new command period over a supported unit alerts as one entered by hand (P¶25)."""
+        from register.alerts import command_periods_started
+
+        written = [period for period in self._new_periods if period.pk is not None]
+        flagged = command_periods_started(periods=written, by=self.user) if written else 0
+        return {"flagged_for_reassessment": flagged} if flagged else {}
 
     def person_of_row(self, row: dict) -> PersonOfInterest | None:
         return self._person_of_row.get(row[ROW])
@@ -462,6 +482,10 @@ class IncidentsImporter(Importer):
             by_engagement[incident.engagement].append(incident)
             if incident.gives_substantial_grounds_of_grave_violation and incident_escalate(incident=incident):
                 self.escalations += 1
+        # The other engagements supporting the same units hear of the grave violations too (register.alerts).
+        grave = [i for i in self._created if i.pk is not None and i.gives_substantial_grounds_of_grave_violation]
+        if grave:
+            incidents_graded_grave.send(sender=Incident, incidents=grave, by=self.user)
         for engagement, incidents in by_engagement.items():
             escalated = sum(1 for incident in incidents if incident.escalated_at)
             audit_record(

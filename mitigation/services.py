@@ -11,15 +11,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError, Q
 
 from hrddp import access
-from hrddp.models import AuditAction, Engagement, State, User
+from hrddp.models import AuditAction, Engagement, PersonOfInterest, State, User
 from hrddp.services import audit_record, engagement_locked
 from mitigation.models import InterventionProcedure, MeasureTemplate, MeasureType, MitigationMeasure, MitigationPlan
 
 # What the plan form writes on the plan itself, and each measure row on its measure.
 PLAN_FIELDS = ("residual_risk", "residual_risk_justification", "waive_visibility", "visibility_decision")
 MEASURE_FIELDS = ("title", "measure_type", "nature", "owner", "due_date", "budget_line", "status", "review_notes")
+# A measure row may also name, by id, the person a screening and exclusion measure keeps out ("excludes_person").
 PROCEDURE_FIELDS = ("monitoring_responsible", "recipient_focal_point", "reporting_to_com")
 
 # The stages at which the procedure is set: with the plan, and until support is approved (T/Box 7).
@@ -46,6 +48,43 @@ def procedure_editable_refusal(*, engagement: Engagement) -> str:
     if engagement.state not in PROCEDURE_STAGES:
         return "The procedure is set before support is approved."
     return ""
+
+
+def excludable_persons(engagement: Engagement):
+    """The persons of interest a screening and exclusion measure of the engagement's plan may exclude: those of the
+    recipient's force, its commands and units (P¶16)."""
+    force = engagement.recipient.lineage()[0]
+    return (
+        PersonOfInterest.objects.filter(
+            Q(recipient_id=force.pk) | Q(recipient__parent_id=force.pk) | Q(recipient__parent__parent_id=force.pk)
+        )
+        .select_related("recipient")
+        .order_by("full_name", "pk")
+    )
+
+
+def _exclusion_problems(engagement: Engagement, rows: list[dict[str, Any]], existing: dict) -> dict[str, str]:
+    """What is wrong with the persons the rows exclude: only a screening and exclusion measure excludes one, and only
+    a person of the recipient's force."""
+    named = {row["excludes_person"] for row in rows if not row.get("delete") and row.get("excludes_person")}
+    allowed = set(excludable_persons(engagement).filter(pk__in=named).values_list("pk", flat=True)) if named else set()
+    problems = {}
+    for row in rows:
+        if row.get("delete"):
+            continue
+        measure = existing.get(row.get("id"))
+        person = row.get("excludes_person", measure.excludes_person_id if measure is not None else None)
+        if not person:
+            continue
+        measure_type = row.get("measure_type", measure.measure_type if measure is not None else "")
+        title = row.get("title") or (measure.title if measure is not None else "a new measure")
+        if person not in allowed and "excludes_person" in row:
+            problems["excludes_person"] = f"“{title}”: exclude a person of interest of the recipient's force."
+        elif measure_type != MeasureType.SCREENING_EXCLUSION:
+            problems["excludes_person"] = (
+                f"“{title}”: only a screening and exclusion measure excludes a person from the support."
+            )
+    return problems
 
 
 def _locked_for_preparing(engagement: Engagement, by: User, refusal) -> Engagement:
@@ -83,6 +122,9 @@ def plan_save(
     added. A row's "risk_factors" are the ids of the risk factors it targets. Rows not mentioned stay as they are.
     The values are taken as the plan page's forms validated them.
 
+    A row's "excludes_person" (an id, or None) names the person a screening and exclusion measure keeps out of the
+    support (P¶16): one of the recipient's force (ValidationError otherwise, or on a measure of another type).
+
     Refuses with PermissionDenied when the user may not prepare the engagement, and NotEditable when the
     engagement is not at the mitigation stage; nothing is written then.
     """
@@ -102,6 +144,9 @@ def plan_save(
     if len(existing) != len(ids):
         # The page offers this plan's measures only: another id is a stale page or a forged one.
         raise NotEditable("A measure of the form is no longer part of this plan: reload the page and try again.")
+    problems = _exclusion_problems(engagement, measures, existing)
+    if problems:
+        raise ValidationError(problems)
     added, changed, removed = 0, 0, []
     for row in measures:
         measure = existing.get(row.get("id"))
@@ -117,11 +162,21 @@ def plan_save(
         for name in MEASURE_FIELDS:
             if name in row:
                 setattr(measure, name, row[name])
+        if "excludes_person" in row:
+            measure.excludes_person_id = row["excludes_person"] or None
         measure.save()
         if "risk_factors" in row:
             measure.risk_factors.set(row["risk_factors"])
     if removed:
-        MitigationMeasure.objects.filter(plan=plan, pk__in=removed).delete()
+        try:
+            with transaction.atomic():
+                MitigationMeasure.objects.filter(plan=plan, pk__in=removed).delete()
+        except ProtectedError as exc:
+            # A record of a later Action rests on the measure (the Chief of Mission's reasons to go on, P¶16).
+            raise NotEditable(
+                "A measure you removed is the one the Chief of Mission's decision rests on: set its status to "
+                "dropped instead, so the record stays."
+            ) from exc
 
     if created or changed_fields or added or changed or removed:
         audit_record(

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Value
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -61,9 +62,13 @@ def mitigation_plan(request, pk):
     if plan is not None:
         formset = MeasureFormSet(
             data, instance=plan, prefix="measures", factors=factors,
-            queryset=plan.measures.prefetch_related("risk_factors") if plan.pk else MitigationMeasure.objects.none(),
+            persons=services.excludable_persons(engagement) if editable else None,
+            queryset=(
+                plan.measures.select_related("excludes_person").prefetch_related("risk_factors")
+                if plan.pk else MitigationMeasure.objects.none()
+            ),
         )
-    status = 200
+    status, save_problems = 200, []
     if request.method == "POST":
         if plan_form.is_valid() and formset.is_valid():
             try:
@@ -75,13 +80,18 @@ def mitigation_plan(request, pk):
             except services.NotEditable as refused:
                 messages.error(request, refused.message)
                 return redirect("mitigation_plan", pk=engagement.pk)
-            messages.success(request, "Mitigation plan saved.")
-            return redirect("mitigation_plan", pk=engagement.pk)
+            except ValidationError as refused:
+                # What only the service can check (e.g. a person who left the recipient's force meanwhile).
+                save_problems = refused.messages
+            else:
+                messages.success(request, "Mitigation plan saved.")
+                return redirect("mitigation_plan", pk=engagement.pk)
         status = 400
     return render(
         request, "mitigation/plan.html",
         {
             "engagement": engagement, "plan": plan, "plan_form": plan_form, "formset": formset, "editable": editable,
+            "save_problems": save_problems,
             "assessment": assessment, "coverage": _factor_coverage(assessment, plan),
             "catalogue_form": CatalogueForm(prefix="catalogue") if editable else None,
         },

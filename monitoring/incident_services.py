@@ -2,7 +2,9 @@
 
 `incident_log` and `incident_update` validate (monitoring.incident_rules), save, write the audit entry and,
 when the incident gives substantial grounds of a grave violation, alert the Chief of Mission and HQ and flag
-the assessment (monitoring.escalation, P¶25) — all in one transaction.
+the assessment (monitoring.escalation, P¶25) — all in one transaction. An incident that comes to give those grounds
+is announced (monitoring.signals.incidents_graded_grave) in the same transaction, for the register to alert the
+other engagements supporting the same unit.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from monitoring.models import (
     SourceReliability,
     VerificationStatus,
 )
+from monitoring.signals import incidents_graded_grave
 
 # The fields' names as the audit trail says what changed.
 _LABELS = {name: Incident._meta.get_field(name).verbose_name for name in FIELDS}
@@ -87,6 +90,8 @@ def incident_log(*, engagement: Engagement, by: User, data: dict, persons) -> In
                 "substantial_grounds": incident.substantial_grounds, "escalated": escalated,
             },
         )
+        if incident.gives_substantial_grounds_of_grave_violation:
+            incidents_graded_grave.send(sender=Incident, incidents=[incident], by=by)
     return incident
 
 
@@ -136,5 +141,10 @@ def incident_update(*, incident: Incident, by: User, data: dict, persons) -> Inc
             ),
             details={"incident": current.pk, "changed": changed, "escalated": escalated},
         )
+        was_grave = before["grave_violation"] and before["substantial_grounds"]
+        if current.gives_substantial_grounds_of_grave_violation and (
+            not was_grave or current.recipient_id != getattr(before["recipient"], "pk", before["recipient"])
+        ):
+            incidents_graded_grave.send(sender=Incident, incidents=[current], by=by)
     return current
 
