@@ -19,8 +19,14 @@ class SupportContinuationForm(forms.Form):
         "support. Recorded in the engagement's history.",
     )
 
-    def __init__(self, *args, flags: list[CommanderFlag], measures, **kwargs):
+    def __init__(self, *args, flags: list[CommanderFlag], measures, measure_required: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        # Before the plan is drawn up no measure exists yet: the reasons alone are recorded.
+        self.fields["measure"].required = measure_required
+        if not measure_required:
+            self.fields["measure"].help_text = (
+                "The mitigation plan is drawn up after endorsement: approving support will need its measure."
+            )
         self.fields["person"].choices = [("", "—")] + [(f.person.pk, f.who) for f in flags]
         self.fields["measure"].choices = [("", "—")] + [
             (m.pk, f"{m.title} (excludes {m.excludes_person})") for m in measures

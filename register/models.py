@@ -219,11 +219,16 @@ class AccountabilityStep(models.Model):
 
 class SupportContinuation(models.Model):
     """The Chief of Mission's reasons why support may go on although a commander of the supported unit has a
-    substantiated allegation or is excluded, with the plan's measure that keeps that person out of it (P¶16)."""
+    substantiated allegation or is excluded, with the plan's measure that keeps that person out of it (P¶16).
+
+    Before the mitigation plan is drawn up (the first endorsement) there is no measure yet: the reasons alone let
+    the assessment be endorsed, and approving support then needs the plan's measure as well."""
 
     engagement = models.ForeignKey("hrddp.Engagement", on_delete=models.PROTECT, related_name="support_continuations")
     person = models.ForeignKey("hrddp.PersonOfInterest", on_delete=models.PROTECT, related_name="+")
-    measure = models.ForeignKey("mitigation.MitigationMeasure", on_delete=models.PROTECT, related_name="+")
+    measure = models.ForeignKey(
+        "mitigation.MitigationMeasure", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     reason = models.TextField()
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(default=timezone.now)

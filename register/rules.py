@@ -139,11 +139,18 @@ class CommanderFlag:
     exclusion: Exclusion | None
     measure: MitigationMeasure | None = None  # a measure of the engagement's plan, not dropped, excluding the person
     continuation: SupportContinuation | None = None  # the Chief of Mission's reasons, recorded on such a measure
+    # The Chief of Mission's reasons recorded before the plan existed (no measure yet): enough to endorse.
+    reasons_before_plan: SupportContinuation | None = None
 
     @property
     def covered(self) -> bool:
         """The way out is recorded for this engagement."""
         return self.continuation is not None
+
+    @property
+    def covered_for_endorsement(self) -> bool:
+        """The Chief of Mission recorded why support may go on: on the plan's measure, or before the plan exists."""
+        return self.continuation is not None or self.reasons_before_plan is not None
 
     @property
     def who(self) -> str:
@@ -174,6 +181,16 @@ class CommanderFlag:
     @property
     def stated(self) -> str:
         return f"{self.who}, {self.why}."
+
+    def endorsement_refusal(self) -> str:
+        """Why the assessment cannot be endorsed: before the plan exists, the Chief of Mission's reasons suffice."""
+        if self.measure is not None:
+            return self.refusal()
+        return (
+            f"{self.stated} The assessment cannot be endorsed unless the Chief of Mission records why support may "
+            "go on and how this person will be kept out of it (P¶16); approving support will then need a measure "
+            "of the mitigation plan excluding this person."
+        )
 
     def refusal(self, cannot: str = "Support cannot go on") -> str:
         """Why the step (or, with `cannot`, the new activity) is refused, and the way out, in a PM's words."""
@@ -231,22 +248,23 @@ def _flags_over(supported: Supported, engagement: Engagement | None) -> list[Com
             .order_by("pk")
         ):
             measures.setdefault(measure.excludes_person_id, []).append(measure)
-        if measures:
-            continuations = {
-                c.person_id: c
-                for c in SupportContinuation.objects.filter(engagement_id=engagement.pk, person_id__in=list(measures))
-                .select_related("decided_by")
-            }
+        continuations = {
+            c.person_id: c
+            for c in SupportContinuation.objects.filter(engagement_id=engagement.pk, person_id__in=person_ids)
+            .select_related("decided_by")
+        }
     flags = []
     for person_id, (period, unit) in chosen.items():
         live = measures.get(person_id, [])
         continuation = continuations.get(person_id)
+        before_plan = continuation if continuation is not None and continuation.measure_id is None else None
         if continuation is not None and continuation.measure_id not in {m.pk for m in live}:
             continuation = None  # its measure was dropped, changed or taken out of the plan: no longer a way out
         measure = next((m for m in live if continuation and m.pk == continuation.measure_id), live[0] if live else None)
         flags.append(CommanderFlag(
             person=period.person, period=period, supported=unit, allegations=tuple(allegations.get(person_id, ())),
             exclusion=exclusions.get(person_id), measure=measure, continuation=continuation,
+            reasons_before_plan=before_plan,
         ))
     return flags
 
@@ -268,6 +286,11 @@ def flagged_commanders(engagement: Engagement) -> list[tuple[PersonOfInterest, s
 
 def commanders_refusals(engagement: Engagement) -> list[str]:
     return [flag.refusal() for flag in commander_flags(engagement) if not flag.covered]
+
+
+def endorsement_refusals(engagement: Engagement) -> list[str]:
+    # The plan is drawn up after endorsement: the Chief of Mission's reasons are the way out until then.
+    return [flag.endorsement_refusal() for flag in commander_flags(engagement) if not flag.covered_for_endorsement]
 
 
 def _unit_exclusion_refusals(engagement: Engagement, supported: Supported) -> list[str]:
@@ -313,7 +336,7 @@ def activity_target_refusal(target: Recipient, engagement: Engagement | None = N
 
 
 STEP_RULES = {
-    "endorse": commanders_refusals,
+    "endorse": endorsement_refusals,
     "endorse_plan_stands": commanders_refusals,
     "approve_support": approval_refusals,
 }

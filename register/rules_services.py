@@ -8,11 +8,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from hrddp import access
-from hrddp.models import ENDED_STATES, AuditAction, Engagement, PersonOfInterest, User
+from hrddp.models import ENDED_STATES, AuditAction, Engagement, PersonOfInterest, State, User
 from hrddp.services import audit_record, engagement_locked
 from mitigation.models import MeasureStatus, MitigationMeasure
 from register.models import SupportContinuation
 from register.rules import commander_flags
+
+# Before the mitigation plan is drawn up, the reasons are recorded without a measure (enough to endorse).
+BEFORE_PLAN_STATES = (State.DRAFT, State.SCREENING, State.PRECONDITIONS, State.COORDINATION, State.ASSESSMENT,
+                      State.ENDORSEMENT)
 
 
 @transaction.atomic
@@ -42,7 +46,8 @@ def support_continuation_record(
             "exclusion: there is nothing to record."
         )
     if measure is None:
-        errors["measure"] = "Choose the mitigation plan's measure that excludes this person from the support."
+        if engagement.state not in BEFORE_PLAN_STATES:
+            errors["measure"] = "Choose the mitigation plan's measure that excludes this person from the support."
     elif measure.plan.engagement_id != engagement.pk:
         errors["measure"] = "The measure belongs to another engagement's plan."
     elif measure.excludes_person_id != person.pk:
@@ -59,7 +64,7 @@ def support_continuation_record(
         engagement=engagement, actor=by, action=AuditAction.RECORD_SUPPORT_CONTINUATION, justification=reason,
         details={
             "continuation": continuation.pk, "person": person.pk, "person_name": str(person),
-            "measure": measure.pk, "measure_title": measure.title, "recorded_again": not created,
+            "measure": measure.pk if measure else None, "measure_title": measure.title if measure else "", "recorded_again": not created,
             "flagged": flag.stated,
         },
     )

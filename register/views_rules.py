@@ -10,7 +10,7 @@ from hrddp.models import Engagement
 from mitigation.models import MeasureStatus, MitigationMeasure
 from register import rules
 from register.forms_rules import SupportContinuationForm
-from register.rules_services import support_continuation_record
+from register.rules_services import BEFORE_PLAN_STATES, support_continuation_record
 
 _WITH_PARTS = Engagement.objects.select_related("office", "project", "recipient")
 
@@ -42,12 +42,13 @@ def support_continuation_new(request, pk):
             initial["measure"] = theirs[0].pk
     form = SupportContinuationForm(
         request.POST if request.method == "POST" else None, flags=flags, measures=measures, initial=initial,
+        measure_required=engagement.state not in BEFORE_PLAN_STATES,
     )
     status = 200
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            measure = next((m for m in measures if m.pk == data["measure"]), None)
+            measure = next((m for m in measures if m.pk == data.get("measure")), None)
             try:
                 support_continuation_record(
                     by=request.user, engagement=engagement, person=by_person[data["person"]].person,
@@ -64,6 +65,7 @@ def support_continuation_new(request, pk):
         {
             "engagement": engagement, "form": form, "flags": flags, "chosen": chosen,
             "chosen_measures": [m for m in measures if chosen is not None and m.excludes_person_id == chosen.person.pk],
+            "before_plan": engagement.state in BEFORE_PLAN_STATES,
         },
         status=status,
     )

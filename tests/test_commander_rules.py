@@ -36,6 +36,11 @@ WAY_OUT = (
     "Chief of Mission records why support may go on (P¶16)."
 )
 REFUSAL = f"{REYL_ALLEGATION} {WAY_OUT}"
+ENDORSEMENT_REFUSAL = (
+    f"{REYL_ALLEGATION} The assessment cannot be endorsed unless the Chief of Mission records why support may go on "
+    "and how this person will be kept out of it (P¶16); approving support will then need a measure of the "
+    "mitigation plan excluding this person."
+)
 MEASURE_TITLE = "Colonel Reyl kept out of every handover and training"
 REASON = "The Ministry moved Colonel Reyl's deputy into the handover; the vehicles are logged by our monitors."
 
@@ -111,7 +116,34 @@ def test_the_endorsement_is_refused_naming_the_commander_and_the_allegation(offi
     engagement = engagement_ready_for("endorse", State.ENDORSEMENT, office=office_a, recipient=esse)
 
     # When the Chief of Mission endorses it, then it is refused with the person, the allegation and the way out
-    assert assert_refused(engagement, "endorse", com, REFUSAL) == [REFUSAL]
+    # (the plan is drawn up after endorsement, so the Chief of Mission's reasons come first)
+    assert assert_refused(engagement, "endorse", com, ENDORSEMENT_REFUSAL) == [ENDORSEMENT_REFUSAL]
+
+
+def test_before_the_plan_exists_the_chief_of_missions_reasons_let_the_assessment_be_endorsed_but_not_approved(
+    office_a, pm, com, esse, reyl
+):
+    # Given a first assessment awaiting endorsement, refused for Colonel Reyl
+    engagement = engagement_ready_for("endorse", State.ENDORSEMENT, office=office_a, recipient=esse)
+
+    # When the Chief of Mission records why support may go on, with no measure yet
+    support_continuation_record(by=com, engagement=engagement, person=reyl, measure=None, reason=REASON)
+
+    # Then the assessment is endorsed
+    assert_taken(engagement, "endorse", com, to=State.MITIGATION)
+    # And at the approval stage the plan's measure is still needed
+    [flag] = commander_flags(engagement)
+    assert flag.reasons_before_plan is not None and not flag.covered
+    assert REFUSAL in flag.refusal()
+
+
+def test_once_the_plan_is_drawn_up_the_reasons_need_the_plans_measure(office_a, com, esse, reyl):
+    # Given support awaiting approval
+    engagement = engagement_ready_for("approve_support", State.APPROVAL, office=office_a, recipient=esse)
+
+    # When the Chief of Mission records reasons without a measure, then the measure is asked for
+    with pytest.raises(ValidationError, match="Choose the mitigation plan's measure"):
+        support_continuation_record(by=com, engagement=engagement, person=reyl, measure=None, reason=REASON)
 
 
 def test_keeping_the_plan_standing_is_refused_too(office_a, com, esse, reyl):

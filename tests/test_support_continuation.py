@@ -10,7 +10,7 @@ from hrddp.models import AuditAction, AuditEntry, PersonOfInterest, State
 from mitigation.models import MeasureStatus, MeasureType
 from register.models import SupportContinuation
 from register.rules_services import support_continuation_record
-from tests.builders import add_measure, engagement_ready_for
+from tests.builders import add_measure, assert_taken, engagement_ready_for
 from tests.test_commander_rules import (  # noqa: F401 - fixtures
     MEASURE_TITLE,
     REASON,
@@ -190,3 +190,19 @@ def test_a_service_refusal_shows_on_the_page(client, awaiting, com, reyl):
     assert response.status_code == 400
     assert "The engagement has ended: there is no support to go on." in response.content.decode()
     assert not SupportContinuation.objects.exists()
+
+
+def test_before_the_plan_exists_the_chief_of_mission_records_the_reasons_alone_and_may_endorse(
+    client, office_a, com, esse, reyl
+):
+    # Given a first assessment awaiting endorsement, refused for Colonel Reyl
+    engagement = engagement_ready_for("endorse", State.ENDORSEMENT, office=office_a, recipient=esse)
+    client.force_login(com)
+
+    # When the Chief of Mission gives the reasons, with no measure (none exists before the plan)
+    response = client.post(_url(engagement), {"person": reyl.pk, "measure": "", "reason": REASON})
+
+    # Then they are recorded and the assessment may be endorsed
+    assert response.status_code == 302
+    assert SupportContinuation.objects.get(engagement=engagement, person=reyl).measure is None
+    assert_taken(engagement, "endorse", com, to=State.MITIGATION)
