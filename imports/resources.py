@@ -24,6 +24,7 @@ from monitoring.models import (
     VerificationStatus,
     ViolationCategory,
 )
+from register.person_services import aliases_cleaned
 
 ROW = "__row"  # the hidden column holding each row's number in the spreadsheet
 
@@ -227,15 +228,16 @@ class PersonResource(ImportResource):
         "recipient", "recipient",
         widgets.RecipientPathWidget(required="Give the force, command or unit the person belongs to."),
     )
-    substantiated_allegations = fields.Field(
-        "substantiated_allegations", "substantiated_allegations", widgets.TextWidget(max_length=20000)
-    )
+    birth_date = fields.Field("birth_date", "birth_date", widgets.DateCellWidget())
+    birth_year = fields.Field("birth_year", "birth_year", widgets.YearWidget())
+    service_number = fields.Field("service_number", "service_number", widgets.TextWidget(max_length=100))
+    identifiers = fields.Field("identifiers", "identifiers", widgets.TextWidget(max_length=20000))
 
-    update_fields = ("rank", "substantiated_allegations")
+    update_fields = ("rank", "birth_date", "birth_year", "service_number", "identifiers")
 
     class Meta(ImportResource.Meta):
         model = PersonOfInterest
-        fields = ("full_name", "rank", "recipient", "substantiated_allegations")
+        fields = ("full_name", "rank", "recipient", "birth_date", "birth_year", "service_number", "identifiers")
 
     def existing(self, row):
         name = widgets.as_text(row["full_name"])
@@ -252,6 +254,7 @@ class PersonResource(ImportResource):
     def check(self, instance, row, problems):
         if "full_name" not in problems and not instance.full_name:
             _add(problems, "full_name", "Give the person's full name.")
+        aliases = self._aliases(instance, row, problems)
         if self._first_row is not None:
             # The person's columns repeated on another of their command periods: they must agree.
             for name in self.update_fields:
@@ -260,16 +263,38 @@ class PersonResource(ImportResource):
                     label = self.importer.label_of(name).lower()
                     _add(problems, name, f"Row {self._first_row} gives this person's {label} differently.")
                 setattr(instance, name, self._before[name])
+            if not problems:
+                self.importer.queue_aliases(instance, aliases, row)
             return
+        dated = widgets.as_text(row.get("birth_date")) and not widgets.as_text(row.get("birth_year"))
         if not self._new:
             for name in self.update_fields:
-                if not getattr(instance, name):
+                if getattr(instance, name) in (None, ""):
                     setattr(instance, name, self._before[name])  # an empty cell keeps what is recorded
+        if dated and "birth_date" not in problems:
+            instance.birth_year = None  # a date of birth given alone brings its own year
+        if not {"birth_date", "birth_year"} & problems.keys():
+            try:
+                instance.clean()  # the model's rule: the year agrees with the date, and is filled from it
+            except ValidationError as exc:
+                for name, messages in exc.message_dict.items():
+                    problems.setdefault(name, []).extend(messages)
         recipient = _related(instance, "recipient")
         if instance.full_name and recipient is not None:
             # Later rows of this person (their other command periods) find it here.
             self.importer.persons[(folded(instance.full_name), id(recipient))] = instance
             self.importer.person_rows[id(instance)] = row[ROW]
+        if not problems:
+            self.importer.queue_aliases(instance, aliases, row)
+
+    def _aliases(self, instance, row, problems) -> list[tuple[str, str]]:
+        """The other names the row gives (separated by semicolons or vertical bars), checked as the register
+        checks them."""
+        names = widgets.split_names(row.get("aliases"))
+        pairs, alias_problems = aliases_cleaned(names, full_name=instance.full_name or "")
+        for message in alias_problems:
+            _add(problems, "aliases", message)
+        return pairs
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if not import_validation_errors and self._first_row is not None:

@@ -37,8 +37,9 @@ logger = logging.getLogger(__name__)
 
 KIND_LABELS = {
     "recipients": "Recipients with their commands and units",
-    "persons": "Persons of interest with their command periods",
+    "persons": "Persons of interest with their other names and command periods",
     "incidents": "Incidents",
+    "allegations": "Allegations against persons of interest",
 }
 
 

@@ -136,6 +136,23 @@ class DateCellWidget(Widget):
         raise ValueError(f"Give the date as YYYY-MM-DD, e.g. 2026-03-14 (not “{text}”).")
 
 
+class YearWidget(Widget):
+    """A year typed as four digits (or a spreadsheet number); empty gives None."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = as_text(value)
+        if not text:
+            return None
+        if not (text.isdigit() and len(text) == 4):
+            raise ValueError(f"Give the year as four digits, e.g. 1971 (not “{text[:20]}”).")
+        return int(text)
+
+
+def split_names(value) -> list[str]:
+    """Several names in one cell, separated by semicolons or vertical bars."""
+    return [part.strip() for part in as_text(value).replace("|", ";").split(";") if part.strip()]
+
+
 class CountryWidget(BoundWidget):
     """One of the countries of the offices where the importer is a project manager, spelt as the office spells it."""
 

@@ -12,8 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from imports.services import import_confirm, import_dry_run
 
 RECIPIENT_HEADERS = ["Name", "Country", "Category", "Level", "Parent"]
-PERSON_HEADERS = [
-    "Full name", "Rank", "Recipient", "Substantiated allegations", "Position", "Unit", "Start date", "End date",
+PERSON_HEADERS = ["Full name", "Rank", "Recipient", "Aliases", "Position", "Unit", "Start date", "End date"]
+# The columns that tell a person apart, after PERSON_HEADERS' (optional: a file may leave them out).
+PERSON_IDENTITY_HEADERS = ["Date of birth", "Year of birth", "Service number", "Other identifiers"]
+ALLEGATION_HEADERS = [
+    "Full name", "Recipient", "Category", "Summary", "Date", "Status", "Source", "Source reliability",
+    "Information credibility",
 ]
 INCIDENT_HEADERS = [
     "Engagement reference", "Occurred on", "Place", "Description", "Recipient or unit", "Categories", "Channel",
