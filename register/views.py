@@ -40,5 +40,6 @@ def recipient_detail(request, pk):
             "accountability": accountability,
             "accountability_summary": selectors.accountability_summary(accountability),
             "engagements": selectors.recipient_engagements(recipient, user=request.user, subtree_ids=subtree_ids),
+            "may_record": access.may_record_in_register(request.user, recipient.country),
         },
     )

@@ -90,7 +90,8 @@ def test_the_page_runs_a_bounded_number_of_queries(client, engagement, com, pm, 
     client.force_login(pm)
     client.get(reverse("recipient_detail", args=[unit.pk]))  # the session settles
 
-    with django_assert_max_num_queries(17):  # the allegations are one more (none here: no prefetch)
+    with django_assert_max_num_queries(18):  # the allegations are one more (none here: no prefetch), and whether
+        # the viewer may record in the register one more
         response = client.get(reverse("recipient_detail", args=[unit.pk]))
 
     assert response.status_code == 200

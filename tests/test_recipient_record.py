@@ -292,8 +292,8 @@ def test_allegations_against_a_units_member_and_its_commander_are_listed_by_pers
     member_part = section[section.index(f'id="person-{member.pk}"'):]
     assert "Member of Kael Rapid Unit" in member_part and "Reported: recorded by a project manager on" in member_part
     assert (timezone.localdate() - timedelta(days=40)).strftime("%-d %b %Y") in member_part
-    # And the commander's name among the commanders leads to their allegations
-    assert f'href="#person-{commander.pk}"' in page
+    # And the commander's name among the commanders leads to their page in the register
+    assert f'href="{reverse("person_detail", args=[commander.pk])}"' in page
 
 
 def test_the_force_lists_the_allegations_against_the_people_of_its_units_too(client, engagement, unit, pm):
@@ -457,7 +457,8 @@ def test_the_page_reads_a_fixed_number_of_queries_whatever_the_number_of_inciden
     client.get(reverse("recipient_detail", args=[engagement.recipient.pk]))  # the session settles
 
     # When the force's page is opened, then the count of queries does not depend on the number of rows
-    with django_assert_max_num_queries(25):  # 20 for the rest of the page, 5 for the allegations and steps
+    with django_assert_max_num_queries(26):  # 20 for the rest of the page, 5 for the allegations and steps, 1 for
+        # whether the viewer may record in the register
         response = client.get(reverse("recipient_detail", args=[engagement.recipient.pk]))
 
     page = response.content.decode()
