@@ -76,6 +76,10 @@ _DOMAIN_MODELS = [
     "monitoring.incident", "monitoring.indicatormeasurement",
     "mitigation.interventionprocedure", "interventions.letter", "interventions.interventioncase",
     "interventions.exclusion",
+    # The register (shown in the admin only; written on its own pages through its services).
+    "register.personalias", "register.allegation", "register.allegationsource", "register.allegationstatuschange",
+    "register.accountabilitystep", "register.supportcontinuation", "register.namescreening",
+    "register.namescreeningline",
 ]
 
 # The records a project manager fills in (add and change).

@@ -114,7 +114,8 @@ class RecipientAdmin(ScopedAdmin):
 
 @admin.register(PersonOfInterest)
 class PersonOfInterestAdmin(ScopedAdmin):
-    # The substantiated allegations are on the change page only: never listed, searched or filtered on.
+    # Found by name only: what is alleged against a person (the register's allegations) is never listed, searched
+    # or filtered on here.
     country_path = "recipient__country"
     list_display = ["full_name", "rank", "recipient"]
     search_fields = ["full_name"]

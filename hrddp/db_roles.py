@@ -5,8 +5,9 @@ triggers and their functions. The application's role (settings.DATABASE_APP_ROLE
 owns nothing and may not create anything in the schema; it holds
 
 - SELECT, INSERT, UPDATE, DELETE on every table, and USAGE, SELECT on every sequence;
-- SELECT, INSERT only on the audit trail (no UPDATE, DELETE or TRUNCATE), so that it
-  can neither rewrite history nor disable or replace the triggers that keep it;
+- SELECT, INSERT only on the audit trail and on the allegations' status history (no UPDATE,
+  DELETE or TRUNCATE), so that it can neither rewrite history nor disable or replace the
+  triggers that keep it;
 - SELECT only on django_migrations.
 
 The grants are applied again after every migrate (and by `manage.py db_roles`), from
@@ -25,8 +26,9 @@ from django.conf import settings
 from django.db import connections, transaction
 
 APP_TABLE_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
-# Tables the app may read and append to, but never change.
-APPEND_ONLY = ("hrddp_auditentry",)
+# Tables the app may read and append to, but never change: the audit trail, and the history of each
+# allegation's status (register.AllegationStatusChange: who moved it, in which role, when and why).
+APPEND_ONLY = ("hrddp_auditentry", "register_allegationstatuschange")
 # Tables the app may only read.
 READ_ONLY = ("django_migrations",)
 

@@ -1,5 +1,6 @@
 """Keep role groups in step with the role table and with memberships."""
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
@@ -22,10 +23,16 @@ def sync_role_groups(**kwargs) -> None:
         group.permissions.set([by_name[p] for p in perms if p in by_name])
 
 
+def _last_app_with_role_permissions() -> str:
+    """The label of the last installed app whose models' permissions the roles carry."""
+    labels = {perm.split(".")[0] for perms in ROLE_PERMISSIONS.values() for perm in perms}
+    return [config.label for config in apps.get_app_configs() if config.label in labels][-1]
+
+
 @receiver(post_migrate)
 def _sync_after_migrate(sender, **kwargs):
     # Sent once per app after its permissions exist; the last app of ours sees them all.
-    if sender.label == "interventions":
+    if sender.label == _last_app_with_role_permissions():
         sync_role_groups()
 
 

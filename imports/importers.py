@@ -1,7 +1,9 @@
-"""The three imports: their columns, what each loads once, and the order its rows run in.
+"""The imports: their columns, what each loads once, and the order its rows run in.
 
 An importer runs the rows of one file through its resources (imports.resources), either to
 check them (a dry run) or to write them (`persist`); it keeps one report per spreadsheet row.
+The allegations import checks its rows itself (an allegation's status is not set field by field)
+and writes them in three bulk inserts once every row passed.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The django-import-export resources of the three imports, on the library's bulk path.
+"""The django-import-export resources of the recipients, persons and incidents imports, on the library's bulk path.
 
 Bulk mode skips per-row saves and signals, so each resource checks its rows here, in memory,
 with the model's own rules where it has them (Recipient.clean) and the services' words where

@@ -37,6 +37,8 @@ class PersonForm(forms.Form):
     birth_date = forms.DateField(label="Date of birth", required=False, widget=_DATE)
     birth_year = forms.IntegerField(
         label="Year of birth", required=False, help_text="When only the year is known; filled from the date otherwise.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"invalid": "Give the year as four digits, e.g. 1971."},
     )
     service_number = forms.CharField(label="Service number", max_length=100, required=False)
     identifiers = forms.CharField(

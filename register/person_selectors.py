@@ -60,10 +60,10 @@ class AccountabilityFinding:
         return self.text
 
 
-def _step_text(step: AccountabilityStep) -> str:
+def _step_text(step: AccountabilityStep, *, undated: str = " (date not recorded)") -> str:
     label = AccountabilityStepKind(step.kind).label
     label = label.split(" (")[0]  # "Remedial action (e.g. ...)" reads "Remedial action" in a sentence
-    return f"{label} on {long_date(step.taken_on)}" if step.taken_on else f"{label} (date not recorded)"
+    return f"{label} on {long_date(step.taken_on)}" if step.taken_on else f"{label}{undated}"
 
 
 def long_date(day: date) -> str:
@@ -84,16 +84,16 @@ def accountability_finding(
     acted = [step for step in steps if step.kind in ACTED]
     if acted:
         return AccountabilityFinding(text="; ".join(_step_text(step) for step in acted) + ".", acted=True)
-    others = [_step_text(step) for step in steps]
-    recorded = f" ({'; '.join(others)})" if others else ""
+    others = [_step_text(step, undated="") for step in steps]
+    recorded = f" Recorded: {'; '.join(others)}." if others else ""
     if since is None:
         return AccountabilityFinding(
-            text=f"No investigation or prosecution recorded{recorded}; the date of the events is not known.",
+            text=f"No investigation or prosecution recorded; the date of the events is not known.{recorded}",
             acted=False,
         )
     months = months_between(since, today or timezone.localdate())
     return AccountabilityFinding(
-        text=f"No investigation or prosecution recorded {_months_text(months)} after the {subject}{recorded}.",
+        text=f"No investigation or prosecution recorded {_months_text(months)} after the {subject}.{recorded}",
         acted=False, months_without_action=months,
     )
 

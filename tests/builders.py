@@ -591,4 +591,57 @@ def workflow_records(engagement: Engagement, *, actor: User | None = None) -> di
         ),
         "user grant": EngagementUserObjectPermission.objects.get(content_object=engagement, user=delegate),
         "group grant": EngagementGroupObjectPermission.objects.get(content_object=engagement, group=group),
+        **register_records(engagement, actor=actor, incident=incident),
+    }
+
+
+def register_records(engagement: Engagement, *, actor: User, incident: Incident) -> dict[str, object]:
+    """One record of every model of the register, about the engagement's recipient, by kind: a person of
+    interest's other name, an allegation with its source, status change and a step of the authorities, a step on
+    the incident, a screening of names with a line, and the reasons support continues."""
+    from hrddp.models import PersonOfInterest
+    from register.models import (
+        AccountabilityStep,
+        Allegation,
+        AllegationSource,
+        AllegationStatusChange,
+        NameScreening,
+        NameScreeningLine,
+        PersonAlias,
+        SupportContinuation,
+    )
+
+    person = PersonOfInterest.objects.create(full_name=f"Named in {engagement.reference}", recipient=engagement.recipient)
+    allegation = Allegation.objects.create(
+        person=person, office=engagement.office, category="gross_violations", summary="Beatings at the Kael post.",
+        recorded_by=actor,
+    )
+    screening = NameScreening.objects.create(
+        activity=engagement.activities.first() or describe_activities(engagement)[0], title="Trainees, March course",
+        created_by=actor,
+    )
+    return {
+        "person alias": PersonAlias.objects.create(person=person, name=f"Alias of {engagement.reference}"),
+        "allegation": allegation,
+        "allegation source": AllegationSource.objects.create(
+            allegation=allegation, description="OHCHR report", source_reliability="B", information_credibility="2"
+        ),
+        "allegation status change": AllegationStatusChange.objects.create(
+            allegation=allegation, from_status="", to_status="reported", by=actor, role="project_manager",
+            reason="Recorded.",
+        ),
+        "accountability step": AccountabilityStep.objects.create(
+            allegation=allegation, kind="none", source="Governor's office", recorded_by=actor
+        ),
+        "incident accountability step": AccountabilityStep.objects.create(
+            incident=incident, kind="investigation_opened", source="Prosecutor's statement", recorded_by=actor
+        ),
+        "name screening": screening,
+        "name screening line": NameScreeningLine.objects.create(
+            screening=screening, line_number=1, name="Someone Else", result="clear", outcome="clear"
+        ),
+        "support continuation": SupportContinuation.objects.create(
+            engagement=engagement, person=person, measure=add_measure(engagement, title="Keep him out of the course"),
+            reason="He commands no unit trained.", decided_by=actor,
+        ),
     }

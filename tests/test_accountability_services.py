@@ -39,8 +39,8 @@ def test_steps_that_are_not_action_are_named_but_the_finding_stays_no_investigat
     finding = accountability_finding(steps, since=date(2025, 6, 1), today=TODAY, subject="incident")
 
     assert finding.text == (
-        "No investigation or prosecution recorded 14 months after the incident (No step taken on 1 September 2025; "
-        "Investigation closed without charges on 1 December 2025)."
+        "No investigation or prosecution recorded 14 months after the incident. Recorded: No step taken on "
+        "1 September 2025; Investigation closed without charges on 1 December 2025."
     )
     assert not finding.acted
 

@@ -17,6 +17,7 @@ from hrddp.admin_scoping import offered_lookups
 from hrddp.models import AuditEntry, Engagement, Office, PersonOfInterest, Project, Recipient, SupportActivity
 from interventions.models import Exclusion, InterventionCase
 from monitoring.models import CONFIDENTIAL_FIELDS, Incident
+from register.models import AccountabilityStep, Allegation, AllegationSource, AllegationStatusChange
 from tests.builders import workflow_records
 from tests.test_incident_helpers import grant
 
@@ -30,11 +31,12 @@ ALLEGATION = "MARKER-ALLEGATION-9f3"
 EXCLUSION_REASON = "MARKER-EXCLUSION-9f3"
 SENSITIVE = {
     Incident: set(CONFIDENTIAL_FIELDS),
-    PersonOfInterest: {"substantiated_allegations"},
+    Allegation: {"summary"},
+    AllegationSource: {"description"},
     Exclusion: {"reason", "lift_reason"},
 }
 
-OUR_APPS = {"hrddp", "assessments", "mitigation", "monitoring", "interventions", "portfolio", "imports"}
+OUR_APPS = {"hrddp", "assessments", "mitigation", "monitoring", "interventions", "portfolio", "imports", "register"}
 
 
 @pytest.fixture(autouse=True)
@@ -51,9 +53,11 @@ def records(pm, engagement):
     records = workflow_records(engagement, actor=pm)
     incident = records["incident"]
     Incident.objects.filter(pk=incident.pk).update(victims=VICTIM, witnesses=WITNESS, source_details=SOURCE)
-    person = PersonOfInterest.objects.create(
-        full_name="Tomas Reyl", rank="Colonel", recipient=engagement.recipient, substantiated_allegations=ALLEGATION
-    )
+    person = PersonOfInterest.objects.create(full_name="Tomas Reyl", rank="Colonel", recipient=engagement.recipient)
+    allegation = Allegation.objects.create(person=person, category="gross_violations", summary=ALLEGATION,
+                                           status="substantiated")
+    AllegationSource.objects.create(allegation=allegation, description=ALLEGATION, source_reliability="B",
+                                    information_credibility="2")
     incident.persons_implicated.add(person)
     Exclusion.objects.filter(pk=records["exclusion"].pk).update(reason=EXCLUSION_REASON)
     # A second incident without any of them, so that a lookup applied would change the row count.
@@ -101,8 +105,13 @@ PROBES = [
     (AuditEntry, "engagement__incidents__victims", VICTIM),
     (SupportActivity, "engagement__incidents__witnesses", WITNESS),
     (Exclusion, "case__incidents__victims", VICTIM),
-    (PersonOfInterest, "substantiated_allegations", ALLEGATION),
-    (Recipient, "persons_of_interest__substantiated_allegations", ALLEGATION),
+    (PersonOfInterest, "allegations__summary", ALLEGATION),
+    (Recipient, "persons_of_interest__allegations__summary", ALLEGATION),
+    (Allegation, "summary", ALLEGATION),
+    (Allegation, "sources__description", ALLEGATION),
+    (AllegationSource, "description", ALLEGATION),
+    (AllegationStatusChange, "allegation__summary", ALLEGATION),
+    (AccountabilityStep, "allegation__summary", ALLEGATION),
     (Exclusion, "reason", EXCLUSION_REASON),
     (Recipient, "exclusions__reason", EXCLUSION_REASON),
 ]

@@ -10,7 +10,7 @@ from hrddp.admin_scoping import offered_lookups
 from tests.builders import workflow_records
 
 JUNK = ["a\x00b", "9999-12-31", "9" * 40, "x" * 5_000, "<script>alert(1)</script>' OR 1=1 --(?P<x>[", "", "-1"]
-OUR_APPS = {"hrddp", "assessments", "mitigation", "monitoring", "interventions", "portfolio", "imports"}
+OUR_APPS = {"hrddp", "assessments", "mitigation", "monitoring", "interventions", "portfolio", "imports", "register"}
 
 
 @pytest.fixture(autouse=True)

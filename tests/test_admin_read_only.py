@@ -34,13 +34,15 @@ from tests.factories import RecipientFactory
 
 # What the admin may still change: offices, people and their roles, recipients and their people, projects.
 REFERENCE_MODELS = {Office, Membership, User, Recipient, PersonOfInterest, CommandPeriod, GovernmentFocalPoint, Project}
-OUR_APPS = {"hrddp", "assessments", "mitigation", "monitoring", "interventions", "portfolio", "imports"}
+OUR_APPS = {"hrddp", "assessments", "mitigation", "monitoring", "interventions", "portfolio", "imports", "register"}
 
 WORKFLOW_KINDS = [
     "engagement", "support activity", "screening", "preconditions check", "coordination record", "risk assessment",
     "assessment element", "cited source", "risk factor", "mitigation plan", "mitigation measure",
     "intervention procedure", "incident", "intervention case", "exclusion", "letter", "indicator measurement",
     "audit entry", "user grant", "group grant",
+    "person alias", "allegation", "allegation source", "allegation status change", "accountability step",
+    "incident accountability step", "name screening", "name screening line", "support continuation",
 ]
 GRANT_KINDS = {"user grant", "group grant"}
 
@@ -299,7 +301,6 @@ def test_it_audits_a_person_and_the_command_period_added_with_them_in_one_entry(
 
     response = client.post(_url(PersonOfInterest, "add"), {
         "full_name": "Tomas Reyl", "rank": "Colonel", "recipient": engagement.recipient_id,
-        "substantiated_allegations": "",
         "command_periods-TOTAL_FORMS": "1", "command_periods-INITIAL_FORMS": "0",
         "command_periods-0-unit": engagement.recipient_id, "command_periods-0-position": "Unit commander",
         "command_periods-0-start_date": "2024-01-01", "command_periods-0-end_date": "",

@@ -74,6 +74,8 @@ KINDS = [
     "risk assessment", "assessment element", "cited source", "risk factor", "mitigation plan", "mitigation measure",
     "intervention procedure", "incident", "intervention case", "exclusion", "letter", "indicator measurement",
     "project", "recipient", "office", "membership", "person of interest", "command period", "government focal point",
+    "person alias", "allegation", "allegation source", "allegation status change", "accountability step",
+    "incident accountability step", "name screening", "name screening line", "support continuation",
 ]
 
 
@@ -166,8 +168,7 @@ def test_it_leaves_another_countrys_persons_of_interest_and_units_out_of_the_com
     from hrddp.models import PersonOfInterest
 
     person_b = PersonOfInterest.objects.create(
-        full_name="Oren Tasko", rank="Major", recipient=engagement_b.recipient,
-        substantiated_allegations="Named in a report on extrajudicial killings.",
+        full_name="Oren Tasko", rank="Major", recipient=engagement_b.recipient, service_number="MC-0042",
     )
     client.force_login(pm)
 

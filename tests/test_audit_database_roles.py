@@ -160,6 +160,37 @@ def test_the_app_role_does_the_apps_normal_work(pm, office_a):
     assert (seen.chain_seq, seen.hash) == (entry.chain_seq, entry.hash) and len(seen.hash) == 64
 
 
+STATUS_HISTORY_REWRITES = {
+    "update": "UPDATE register_allegationstatuschange SET reason = 'Rewritten.'",
+    "delete": "DELETE FROM register_allegationstatuschange",
+    "truncate": "TRUNCATE register_allegationstatuschange",
+}
+
+
+@pytest.mark.parametrize("sql", STATUS_HISTORY_REWRITES.values(), ids=STATUS_HISTORY_REWRITES.keys())
+@pytest.mark.usefixtures("app_role_granted")
+@on_postgresql
+def test_the_app_role_appends_to_an_allegations_status_history_and_cannot_rewrite_it(sql, pm, com, office_a):
+    from hrddp.models import PersonOfInterest
+    from register.models import AllegationStatusChange
+    from register.services import allegation_record, allegation_status_change
+    from tests.factories import RecipientFactory
+
+    person = PersonOfInterest.objects.create(full_name="Tomas Reyl", recipient=RecipientFactory(country="Darvonia"))
+    # The app's own work: recording an allegation and changing its status append to the history
+    with acting_as_app_role():
+        allegation = allegation_record(by=pm, person=person, category="gross_violations", summary="Beatings.")
+        allegation_status_change(by=com, allegation=allegation, to_status="substantiated", reason="Two reports.")
+    history = list(AllegationStatusChange.objects.values_list("pk", "reason"))
+    assert [reason for _, reason in history] == ["Recorded.", "Two reports."]
+
+    with pytest.raises(DatabaseError, match="permission denied"), acting_as_app_role():
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+
+    assert list(AllegationStatusChange.objects.values_list("pk", "reason")) == history
+
+
 def _privileges(role):
     """Every table privilege the role holds here (directly or through PUBLIC), and what it owns or may create."""
     with connection.cursor() as cursor:
@@ -197,6 +228,7 @@ def test_the_app_role_owns_nothing_creates_nothing_and_may_only_read_and_append_
     for table, privilege in tables:
         by_table.setdefault(table, set()).add(privilege)
     assert by_table["hrddp_auditentry"] == {"SELECT", "INSERT"}
+    assert by_table["register_allegationstatuschange"] == {"SELECT", "INSERT"}
     assert by_table["django_migrations"] == {"SELECT"}
     assert by_table["hrddp_engagement"] == by_table["django_session"] == {"SELECT", "INSERT", "UPDATE", "DELETE"}
     assert not any({"TRUNCATE", "REFERENCES", "TRIGGER"} & held for held in by_table.values())
