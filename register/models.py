@@ -180,10 +180,12 @@ class AccountabilityStepKind(models.TextChoices):
     NONE = "none", "No step taken"
 
 
-# The steps that count as the authorities acting on it; "investigation closed" and "none" do not.
+# The steps that count as the authorities acting on it (an acquittal ends a prosecution); "investigation closed
+# without charges" and "none" do not. The recipient's page and the person's page both read this one list.
 ACTION_TAKEN = (
     AccountabilityStepKind.INVESTIGATION_OPENED, AccountabilityStepKind.PROSECUTION,
     AccountabilityStepKind.DISCIPLINARY, AccountabilityStepKind.REMEDIAL, AccountabilityStepKind.CONVICTION,
+    AccountabilityStepKind.ACQUITTAL,
 )
 
 

@@ -30,7 +30,7 @@ from register.models import (
 from register.services import allegation_moves
 
 # What counts as the authorities acting on it: the model's steps, and an acquittal, which ends a prosecution.
-ACTED = frozenset({*ACTION_TAKEN, AccountabilityStepKind.ACQUITTAL})
+ACTED = frozenset(ACTION_TAKEN)
 
 
 def months_between(start: date, end: date) -> int:

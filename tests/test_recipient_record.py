@@ -416,7 +416,7 @@ def test_an_incident_found_unfounded_is_no_failure_whatever_its_classification(c
     [
         (True, [], NO_ACTION_RECORDED, True),
         (True, ["none"], f"{NO_ACTION_RECORDED}; recorded only: no step taken", True),
-        (True, ["acquittal", "prosecution"], "The authorities acted: prosecution", False),
+        (True, ["acquittal", "prosecution"], "The authorities acted: acquittal; prosecution", False),
         (True, ["conviction", "prosecution"], "The authorities acted: conviction; prosecution", False),
         (False, [], "No step recorded yet", False),
         (False, ["investigation_closed"], "No action recorded: investigation closed without charges", False),
