@@ -214,3 +214,22 @@ class AccountabilityStepForm(forms.Form):
             "description": data.get("description") or "",
         }
 
+
+
+class CommandPeriodForm(forms.Form):
+    unit = forms.TypedChoiceField(label="Over which unit", coerce=int, empty_value=None)
+    position = forms.CharField(label="Position", max_length=200, help_text="e.g. Commander of Esse Province")
+    start_date = forms.DateField(label="From", widget=_DATE)
+    end_date = forms.DateField(label="To", required=False, widget=_DATE, help_text="Empty while the position is held.")
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = {u.pk: u for u in units}
+        self.fields["unit"].choices = [("", "—")] + [(u.pk, str(u)) for u in units]
+
+    def service_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "unit": self.units.get(data["unit"]), "position": data["position"], "start_date": data["start_date"],
+            "end_date": data.get("end_date"),
+        }

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hrddp import access
-from hrddp.models import AuditAction, PersonOfInterest, Recipient, User
+from hrddp.models import AuditAction, CommandPeriod, PersonOfInterest, Recipient, User
 from hrddp.services import audit_record
 from monitoring.models import Incident
 from register.models import AccountabilityStep, AccountabilityStepKind, Allegation, PersonAlias
@@ -90,7 +90,7 @@ def person_save(
     access.require_record_in_register(by, recipient.country)
     before: dict = {}
     if person is not None:
-        person = PersonOfInterest.objects.select_for_update().select_related("recipient").get(pk=person.pk)
+        person = PersonOfInterest.objects.select_for_update(of=("self",)).select_related("recipient").get(pk=person.pk)
         access.require_record_in_register(by, person.recipient.country)
         before = {name: getattr(person, name) for name in PERSON_FIELDS}
         if (
@@ -227,3 +227,42 @@ def accountability_step_record(
     )
     return step
 
+
+
+@transaction.atomic
+def command_period_record(
+    *, by: User, person: PersonOfInterest, unit: Recipient, position: str, start_date: date | None,
+    end_date: date | None = None,
+) -> CommandPeriod:
+    """Record that the person holds (or held) a position over a unit of their country. A flagged person taking
+    command of a supported unit alerts every supporting engagement (register.alerts, on the period's save)."""
+    person = PersonOfInterest.objects.select_related("recipient").get(pk=person.pk)
+    country = person.recipient.country
+    access.require_record_in_register(by, country)
+    errors: dict[str, str] = {}
+    position = (position or "").strip()
+    if not position:
+        errors["position"] = "Name the position, e.g. “Commander of Esse Province”."
+    if unit is None:
+        errors["unit"] = "Choose the unit the position is over."
+    elif unit.country != country:
+        errors["unit"] = f"Choose a unit of {country}, the person's country."
+    if start_date is None:
+        errors["start_date"] = "Give the date the position was taken up."
+    elif start_date > timezone.localdate():
+        errors["start_date"] = "The date is in the future: record the period once it has started."
+    if errors:
+        raise ValidationError(errors)
+    period = CommandPeriod(person=person, unit=unit, position=position, start_date=start_date, end_date=end_date)
+    period.full_clean()
+    period.save()
+    until = f" to {long_date(end_date)}" if end_date else ", holding it now"
+    audit_record(
+        engagement=None, actor=by, action=AuditAction.SAVE_PERSON,
+        justification=f"{person}: {position} over {unit.name} from {long_date(start_date)}{until}.",
+        details={
+            "person": person.pk, "person_name": str(person), "command_period": period.pk, "unit": unit.pk,
+            "start_date": start_date.isoformat(), "end_date": end_date.isoformat() if end_date else None,
+        },
+    )
+    return period

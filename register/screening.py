@@ -569,7 +569,7 @@ def screening_line_resolve(
     candidate when not given) or as none of them; the reason is required. Returns the line as now resolved."""
     with transaction.atomic():
         line = (
-            NameScreeningLine.objects.select_for_update()
+            NameScreeningLine.objects.select_for_update(of=("self",))
             .select_related("screening__activity__engagement__recipient", "person")
             .get(pk=line.pk)
         )

@@ -102,7 +102,7 @@ def _source_create(allegation: Allegation, source: dict) -> AllegationSource:
 @transaction.atomic
 def allegation_source_add(*, by: User, allegation: Allegation, description: str, source_reliability: str,
                           information_credibility: str) -> AllegationSource:
-    allegation = Allegation.objects.select_for_update().select_related("person__recipient").get(pk=allegation.pk)
+    allegation = Allegation.objects.select_for_update(of=("self",)).select_related("person__recipient").get(pk=allegation.pk)
     access.require_record_in_register(by, _country_of(allegation.person))
     source = _source_create(allegation, {
         "description": description, "source_reliability": source_reliability,
@@ -126,7 +126,7 @@ def allegation_moves(allegation: Allegation) -> list[str]:
 @transaction.atomic
 def allegation_status_change(*, by: User, allegation: Allegation, to_status: str, reason: str) -> Allegation:
     """Move an allegation to `to_status`, with the reason, as the role the user holds in its country."""
-    allegation = Allegation.objects.select_for_update().select_related("person__recipient").get(pk=allegation.pk)
+    allegation = Allegation.objects.select_for_update(of=("self",)).select_related("person__recipient").get(pk=allegation.pk)
     country = _country_of(allegation.person)
     if to_status == AllegationStatus.UNDER_REVIEW and allegation.status == AllegationStatus.REPORTED:
         access.require_record_in_register(by, country)  # taking it up for review is anyone's who records

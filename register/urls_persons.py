@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/persons/new/", views.person_new, name="person_new"),
     path("persons/<int:pk>/", views.person_detail, name="person_detail"),
     path("persons/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("persons/<int:pk>/command-periods/new/", views.command_period_new, name="command_period_new"),
     path("persons/<int:pk>/allegations/new/", views.allegation_new, name="allegation_new"),
     path("allegations/<int:pk>/sources/new/", views.allegation_source_new, name="allegation_source_new"),
     path("allegations/<int:pk>/status/", views.allegation_status, name="allegation_status"),

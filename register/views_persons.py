@@ -28,11 +28,12 @@ from register.forms_persons import (
     AllegationForm,
     AllegationSourceForm,
     AllegationStatusForm,
+    CommandPeriodForm,
     PersonForm,
     service_errors,
 )
 from register.models import Allegation, AllegationStatus
-from register.person_services import accountability_step_record, person_save
+from register.person_services import accountability_step_record, command_period_record, person_save
 from register.services import allegation_moves, allegation_record, allegation_source_add, allegation_status_change
 
 _REFUSED_RECORD = (
@@ -311,5 +312,32 @@ def accountability_incident_new(request, incident_pk):
             "finding": selectors.accountability_finding(steps, since=incident.occurred_on, subject="incident"),
             "back": reverse("incident_accountability", args=[incident.pk]),
         },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def command_period_new(request, pk):
+    person = _person_or_404(request, pk)
+    _require_record(request, person.recipient.country)
+    # The units of the person's force: the force, its commands and their units.
+    force = person.recipient.lineage()[0]
+    units = list(
+        Recipient.objects.filter(Q(pk=force.pk) | Q(parent_id=force.pk) | Q(parent__parent_id=force.pk))
+        .select_related("parent__parent").order_by("name")
+    )
+    form = CommandPeriodForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            command_period_record(by=request.user, person=person, **form.service_data())
+        except ValidationError as exc:
+            service_errors(form, exc)
+        else:
+            messages.success(request, "Command period recorded.")
+            return redirect(_person_url(person, "person-command"))
+    return render(
+        request, "register/command_period_form.html",
+        {"form": form, "person": person, "back": _person_url(person, "person-command")},
         status=400 if request.method == "POST" else 200,
     )
