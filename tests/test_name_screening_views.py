@@ -101,8 +101,8 @@ def test_a_pm_screens_a_pasted_list_and_lands_on_its_lines(client, pm, engagemen
     assert "Screened 2 names: 1 clear, 1 possible matches" in page
     assert "LEFEVRE, Etienne" in page and "Étienne Lefèvre" in page and "same apart from accents" in page
     assert "Amber: Possible match" in page
-    # The matched person links to a page of the register
-    assert reverse("recipient_detail", args=[engagement.recipient.pk]) in page
+    # The matched person links to their page in the register
+    assert reverse("person_detail", args=[lefevre.pk]) in page
 
 
 def test_every_problem_is_said_at_once_and_the_pasted_list_comes_back(client, pm, engagement, activity):
