@@ -62,6 +62,11 @@ class AuditAction(models.TextChoices):
     SET_COURSE = "set_course", _("Chose the courses of action")
     SET_SUSPENSION_EVALUATION = "set_suspension_evaluation", _("Evaluated the risks of suspending support")
     SET_SKIP_REASON = "set_skip_reason", _("Recorded why suspension is skipped")
+    DETERMINE_GRAVE_VIOLATION = "determine_grave_violation", _("Determined a grave violation on reliable information")
+    WITHDRAW_DETERMINATION = "withdraw_determination", _("Withdrew a determination of a grave violation")
+    RECORD_INTERCESSION_MADE = "record_intercession_made", _("Recorded the intercession brought to the authorities")
+    WRITE_CRITICAL_REPORT = "write_critical_report", _("Wrote the report on a critical difficulty")
+    RECORD_GOVERNING_BODY_ADVISED = "record_governing_body_advised", _("Recorded that the governing body was advised")
     EXCLUDE = "exclude", _("Excluded a unit or person")
     LIFT_EXCLUSION = "lift_exclusion", _("Lifted an exclusion")
     # The register: persons of interest, allegations, the accountability record, name screening, its rules.
