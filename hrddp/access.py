@@ -254,6 +254,21 @@ def may_record_letter_dispatch(user, engagement: Engagement) -> bool:
     return may_prepare_or_decide(user, engagement)
 
 
+# --- The governing body (P¶28) ----------------------------------------------------------------------
+
+
+def may_record_governing_body_advised(user, engagement: Engagement) -> bool:
+    """The Chief of Mission of the office, or HQ's human-rights team, records when the governing body was advised."""
+    if may_decide(user, engagement):
+        return True
+    return _active(user) and any(role == Role.HQ_HUMAN_RIGHTS for role, _ in memberships_of(user))
+
+
+def require_record_governing_body_advised(user, engagement: Engagement) -> None:
+    if not may_record_governing_body_advised(user, engagement):
+        raise PermissionDenied("Only the Chief of Mission or HQ records when the governing body was advised.")
+
+
 # --- Confidential details of incidents ---------------------------------------------------------------
 
 
@@ -443,6 +458,10 @@ class EngagementAccess:
     @property
     def may_record_letter_dispatch(self) -> bool:
         return self.may_prepare_or_decide
+
+    @cached_property
+    def may_record_governing_body_advised(self) -> bool:
+        return may_record_governing_body_advised(self.user, self.engagement)
 
     def require_prepare(self, message: str = "Your role does not allow this on this engagement.") -> None:
         if not self.may_prepare:

@@ -21,6 +21,8 @@ TIMELINE_ACTIONS = {
     "record_course_of_action": "Course of action recorded",
     "set_suspension_evaluation": "Risks of suspending evaluated",
     "set_skip_reason": "Reason to skip suspension recorded",
+    "write_critical_report": "Critical difficulty reported to the Chief of Mission and HQ (P¶25)",
+    "record_governing_body_advised": "Governing body advised (P¶28)",
     "resolve": "Result A: violations addressed, support continues",
     "suspend": "Result B: support suspended",
     "resume": "Support resumed: violations addressed",
@@ -62,8 +64,11 @@ def case_record(engagement: Engagement, case: InterventionCase) -> dict:
         if actions and actions[-1] in CLOSING_ACTIONS:
             break  # the case is closed: later steps belong to the engagement, not to it
         actions.append(entry.action)
+        what = TIMELINE_ACTIONS[entry.action]
+        if entry.action == "update_case_report" and (entry.details or {}).get("mandate_critically_affected"):
+            what = "Suspension flagged as critically affecting the mandate; HQ told to advise the governing body (P¶28)"
         timeline.append({
-            "at": entry.at, "what": TIMELINE_ACTIONS[entry.action], "who": entry.actor, "text": entry.justification,
+            "at": entry.at, "what": what, "who": entry.actor, "text": entry.justification,
             "kind": "decision",
         })
     case_letters = sorted(letters_qs, key=lambda letter: (letter.created_at, letter.pk))
@@ -88,10 +93,24 @@ def case_record(engagement: Engagement, case: InterventionCase) -> dict:
             "who": incident.recipient, "text": incident.description, "kind": "incident", "date_only": True,
         })
     timeline.sort(key=lambda item: _as_datetime(item["at"]))
+    critical_reports = list(case.critical_reports.select_related("written_by").order_by("-written_at", "-pk"))
     return {
+        "critical_reports": critical_reports,
         "case": case, "incidents": incidents, "units": list(units.values()), "persons": list(persons.values()),
         "timeline": timeline, "actions": actions, "letters": case_letters,
     }
+
+
+def critical_report_render_pdf(engagement: Engagement, report) -> bytes:
+    """One report to the decision makers (P¶25) as a PDF, on the letters' stylesheet."""
+    html = render_to_string(
+        "interventions/pdf/critical_report.html",
+        {
+            "engagement": engagement, "case": report.case, "report": report, "printed_at": timezone.now(),
+            "stylesheets": [static_path_url(letters.LETTER_STYLESHEET)],
+        },
+    )
+    return pdf_render(html)
 
 
 def case_record_render_pdf(engagement: Engagement, case: InterventionCase) -> bytes:

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from assessments.models import RiskElement
 from hrddp.forms import ModelMultipleChoiceField
 from interventions.models import InterventionCase
 from mitigation.models import MeasureType
@@ -68,3 +69,31 @@ class SkipReasonForm(forms.Form):
         label="Why suspension is skipped", widget=forms.Textarea(attrs=TEXT), max_length=20000,
         help_text="To cease support straight from intercession.",
     )
+
+
+class CriticalReportForm(forms.Form):
+    """The report to the decision makers on a critical difficulty (P¶25)."""
+
+    circumstances = forms.CharField(label="Circumstances", widget=forms.Textarea(attrs=TEXT), max_length=20000)
+    measures = forms.CharField(
+        label="Measures taken or proposed to mitigate or remedy", widget=forms.Textarea(attrs=TEXT), max_length=20000
+    )
+    recommendations = forms.CharField(
+        label="Recommendations for follow-up", widget=forms.Textarea(attrs=TEXT), max_length=20000
+    )
+    elements = forms.MultipleChoiceField(
+        choices=RiskElement.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        label="Risk-assessment elements concerned",
+    )
+
+
+class MandateFlagForm(forms.Form):
+    reason = forms.CharField(
+        label="How suspending support critically affects the mandate", widget=forms.Textarea(attrs=TEXT),
+        max_length=20000, help_text="P¶28: HQ is told at once that the governing body must be advised.",
+    )
+
+
+class GoverningBodyAdvisedForm(forms.Form):
+    advised_on = forms.DateField(label="Date the governing body was advised", widget=forms.DateInput(attrs={"type": "date"}))
+    how = forms.CharField(label="How it was advised", widget=forms.Textarea(attrs={"rows": 2}), max_length=20000)

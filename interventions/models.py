@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from assessments.models import RiskElement
+
 # The kinds of letter are defined with the approval stage, which reads the notification letter; imported from
 # here as well, next to the letters.
 from mitigation.models import LetterKind
@@ -158,6 +160,17 @@ class InterventionCase(models.Model):
     mandate_critically_affected = models.BooleanField(
         default=False, help_text="P¶28: the governing body must be advised."
     )
+    # P¶28, flagged by the Chief of Mission with reasons (HQ is then told the governing body must be advised).
+    mandate_flag_reason = models.TextField(blank=True)
+    mandate_flagged_at = models.DateTimeField(null=True, blank=True)
+    mandate_flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    governing_body_advised_on = models.DateField(null=True, blank=True)
+    governing_body_advised_how = models.TextField(blank=True)
+    governing_body_advised_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     why_suspension_skipped = models.TextField(blank=True)
     result = models.CharField(
         max_length=1, blank=True,
@@ -176,6 +189,30 @@ class InterventionCase(models.Model):
 
     def chosen_courses(self) -> list[str]:
         return [self._meta.get_field(name).verbose_name for name in self.COURSES if getattr(self, name)]
+
+
+class CriticalDifficultyReport(models.Model):
+    """A critical difficulty reported at once to the decision makers (P¶25): written by the project manager,
+    sent to the Chief of Mission and HQ, kept with the case as a PDF. A case may have several (follow-ups)."""
+
+    case = models.ForeignKey(InterventionCase, on_delete=models.PROTECT, related_name="critical_reports")
+    circumstances = models.TextField()
+    measures = models.TextField(help_text="The measures taken or proposed to mitigate or remedy.")
+    recommendations = models.TextField(help_text="Recommendations for follow-up.")
+    elements = models.JSONField(default=list, blank=True, help_text="The risk-assessment elements concerned.")
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-written_at", "-pk"]
+
+    def __str__(self):
+        return f"Report to the decision makers of {self.written_at:%Y-%m-%d}"
+
+    def element_labels(self) -> list[str]:
+        labels = dict(RiskElement.choices)
+        return [labels.get(value, value) for value in self.elements]
 
 
 class ExclusionQuerySet(models.QuerySet):

@@ -12,4 +12,11 @@ urlpatterns = [
     path("intervention/<int:case_pk>/course/", views_cases.case_course, name="case_course"),
     path("intervention/<int:case_pk>/suspension/", views_cases.case_suspension, name="case_suspension"),
     path("intervention/<int:case_pk>/skip-suspension/", views_cases.case_skip, name="case_skip"),
+    path("intervention/<int:case_pk>/reports/", views_cases.case_critical_report, name="case_critical_report"),
+    path(
+        "intervention/<int:case_pk>/reports/<int:report_pk>.pdf", views_cases.critical_report_pdf,
+        name="critical_report_pdf",
+    ),
+    path("intervention/<int:case_pk>/mandate/", views_cases.case_mandate, name="case_mandate"),
+    path("intervention/<int:case_pk>/governing-body/", views_cases.case_governing_body, name="case_governing_body"),
 ]

@@ -15,8 +15,17 @@ from common.pdf import pdf_response
 from hrddp import access
 from hrddp.models import Engagement, State
 from interventions import cases as services
-from interventions.case_record import case_record, case_record_render_pdf
-from interventions.forms_cases import CaseReportForm, CourseForm, SkipReasonForm, SuspensionEvaluationForm
+from interventions import critical_reports
+from interventions.case_record import case_record, case_record_render_pdf, critical_report_render_pdf
+from interventions.forms_cases import (
+    CaseReportForm,
+    CourseForm,
+    CriticalReportForm,
+    GoverningBodyAdvisedForm,
+    MandateFlagForm,
+    SkipReasonForm,
+    SuspensionEvaluationForm,
+)
 from interventions.models import InterventionCase, LetterKind
 
 STEPS = "open_intercession,record_course_of_action,resolve,suspend,cease,resume"
@@ -34,7 +43,9 @@ _WITH_PARTS = Engagement.objects.select_related("office", "recipient")
 
 
 def _case(engagement: Engagement, case_pk: int | None) -> InterventionCase | None:
-    cases = engagement.intervention_cases.select_related("opened_by", "course_recorded_by")
+    cases = engagement.intervention_cases.select_related(
+        "opened_by", "course_recorded_by", "mandate_flagged_by", "governing_body_advised_recorded_by"
+    )
     if case_pk is None:
         case = (
             cases.filter(closed_at__isnull=True).order_by("-opened_at", "-pk").first()
@@ -76,6 +87,15 @@ def _page(request, perms: access.EngagementAccess, case, *, forms=None, status=2
                 "mandate_critically_affected": case.mandate_critically_affected,
             })
             context["skip_form"] = forms.get("skip") or SkipReasonForm(initial={"reason": case.why_suspension_skipped})
+        if is_open and may_prepare:
+            context["critical_report_form"] = forms.get("critical_report") or CriticalReportForm()
+        if is_open and may_decide and case.mandate_flagged_at is None:
+            context["mandate_form"] = forms.get("mandate") or MandateFlagForm()
+        if (
+            case.mandate_critically_affected and case.governing_body_advised_on is None
+            and perms.may_record_governing_body_advised
+        ):
+            context["governing_body_form"] = forms.get("governing_body") or GoverningBodyAdvisedForm()
         context["is_current"] = is_current
         if is_current and perms.may_draft_letter:
             base = reverse("letter_new", args=[engagement.pk])
@@ -103,13 +123,15 @@ def case_detail(request, pk, case_pk):
     return _page(request, perms, _case(perms.engagement, case_pk))
 
 
-def _post(request, pk, case_pk, *, key, form_class, needs_decide, call, done):
+def _post(request, pk, case_pk, *, key, form_class, needs_decide, call, done, allowed_by=None):
     perms = access.engagement_for_request(request, pk, queryset=_WITH_PARTS)
     engagement = perms.engagement
     case = _case(engagement, case_pk)
     allowed = perms.may_decide
     if not needs_decide:
         allowed = allowed or perms.may_prepare
+    if allowed_by is not None:
+        allowed = allowed_by(perms)
     if not allowed:
         raise PermissionDenied("Your role does not allow this on this intervention case.")
     kwargs = {"engagement": engagement} if form_class is CaseReportForm else {}
@@ -118,11 +140,20 @@ def _post(request, pk, case_pk, *, key, form_class, needs_decide, call, done):
         try:
             call(case, form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _add_errors(form, exc)
         else:
             messages.success(request, done)
             return redirect("case_detail", pk=engagement.pk, case_pk=case.pk)
     return _page(request, perms, case, forms={key: form}, status=400)
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """The service's refusals on the form: each on its field when the form has one, the rest above it."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
 
 
 @login_required
@@ -180,3 +211,58 @@ def case_pdf(request, pk, case_pk):
     engagement = access.engagement_for_request(request, pk, queryset=_WITH_PARTS).engagement
     case = _case(engagement, case_pk)
     return pdf_response(case_record_render_pdf(engagement, case), filename=f"{engagement.reference}-case-{case.pk}.pdf")
+
+
+@login_required
+@require_POST
+def case_critical_report(request, pk, case_pk):
+    """The project manager's report to the decision makers (P¶25), sent at once to the Chief of Mission and HQ."""
+    return _post(
+        request, pk, case_pk, key="critical_report", form_class=CriticalReportForm, needs_decide=False,
+        allowed_by=lambda perms: perms.may_prepare,
+        call=lambda case, data: critical_reports.critical_report_write(
+            by=request.user, case=case, circumstances=data["circumstances"], measures=data["measures"],
+            recommendations=data["recommendations"], elements=data["elements"],
+        ),
+        done="Report sent to the Chief of Mission and HQ.",
+    )
+
+
+@login_required
+@require_POST
+def case_mandate(request, pk, case_pk):
+    """The Chief of Mission flags that suspension critically affects the mandate (P¶28)."""
+    return _post(
+        request, pk, case_pk, key="mandate", form_class=MandateFlagForm, needs_decide=True,
+        call=lambda case, data: critical_reports.case_mandate_flag(by=request.user, case=case, reason=data["reason"]),
+        done="Flagged: HQ is told that the governing body must be advised.",
+    )
+
+
+@login_required
+@require_POST
+def case_governing_body(request, pk, case_pk):
+    """The Chief of Mission or HQ records when and how the governing body was advised (P¶28)."""
+    return _post(
+        request, pk, case_pk, key="governing_body", form_class=GoverningBodyAdvisedForm, needs_decide=True,
+        allowed_by=lambda perms: perms.may_record_governing_body_advised,
+        call=lambda case, data: critical_reports.governing_body_advised_record(
+            by=request.user, case=case, advised_on=data["advised_on"], how=data["how"],
+        ),
+        done="Recorded when the governing body was advised.",
+    )
+
+
+@login_required
+def critical_report_pdf(request, pk, case_pk, report_pk):
+    """One report to the decision makers as a PDF."""
+    engagement = access.engagement_for_request(request, pk, queryset=_WITH_PARTS).engagement
+    case = _case(engagement, case_pk)
+    report = case.critical_reports.select_related("written_by").filter(pk=report_pk).first()
+    if report is None:
+        raise Http404("No such report.")
+    report.case = case
+    return pdf_response(
+        critical_report_render_pdf(engagement, report),
+        filename=f"{engagement.reference}-case-{case.pk}-report-{report.pk}.pdf",
+    )

@@ -1,6 +1,8 @@
 """P¶25: critical difficulties are reported at once to the decision makers."""
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from hrddp.models import SUPPORTED_STATES, Engagement, Reminder
@@ -36,7 +38,9 @@ def incident_escalate(*, incident: Incident) -> Reminder | None:
                 "detail": (
                     f"An incident of {incident.occurred_on:%d %B %Y} at {incident.place or 'an unstated place'} is "
                     f"classified as a grave violation with substantial grounds against {incident.recipient}. "
-                    "An intercession with the authorities is warranted (P¶26)."
+                    "An intercession with the authorities is warranted (P¶26). The project manager reports it at once "
+                    "to the Chief of Mission and HQ (P¶25), on the engagement's intervention page: "
+                    f"{settings.SITE_URL}{reverse('case_current', args=[engagement.pk])}"
                 ),
             },
         )
