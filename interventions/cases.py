@@ -138,11 +138,18 @@ def case_set_suspension_evaluation(
     if not evaluation:
         raise ValidationError({"evaluation": "Evaluate the risks of suspending, including to the safety of staff."})
     case.suspension_risk_evaluation = evaluation
-    case.mandate_critically_affected = bool(mandate_critically_affected)
+    hq_told = []
+    if mandate_critically_affected and case.mandate_flagged_at is None:
+        # The one way a mandate is flagged (P¶28): HQ hears the governing body must be advised, once.
+        from interventions.critical_reports import mandate_flag_set
+
+        hq_told = [u.pk for u in mandate_flag_set(case, by=by, reason=evaluation)]
+    elif not mandate_critically_affected and case.mandate_flagged_at is None:
+        case.mandate_critically_affected = False
     case.save(update_fields=["suspension_risk_evaluation", "mandate_critically_affected"])
     audit_record(
         engagement=case.engagement, actor=by, action=AuditAction.SET_SUSPENSION_EVALUATION, justification=evaluation,
-        details={"case": case.pk, "mandate_critically_affected": case.mandate_critically_affected},
+        details={"case": case.pk, "mandate_critically_affected": case.mandate_critically_affected, "hq_notified": hq_told},
     )
     return case
 

@@ -97,6 +97,28 @@ def critical_report_write(
     return report
 
 
+def mandate_flag_set(case: InterventionCase, *, by: User, reason: str) -> list[User]:
+    """Flag the locked case's mandate as critically affected and tell HQ the governing body must be advised, once;
+    the callers check who may and write the audit entry. Returns who was told."""
+    engagement = case.engagement
+    case.mandate_critically_affected = True
+    case.mandate_flag_reason = reason
+    case.mandate_flagged_at = timezone.now()
+    case.mandate_flagged_by = by
+    case.save(update_fields=["mandate_critically_affected", "mandate_flag_reason", "mandate_flagged_at", "mandate_flagged_by"])
+    hq = people_of([engagement], {Role.HQ_HUMAN_RIGHTS})[engagement.pk]
+    notify(
+        hq, key=f"mandate-flag:{case.pk}", kind=Notification.Kind.ESCALATION,
+        title=f"The governing body must be advised (P¶28): {engagement.reference}",
+        body=(
+            f"{engagement.reference} — {engagement.title}\n\nThe Chief of Mission ({by}) flags that suspending support "
+            f"critically affects the mandate: the governing body must be advised (P¶28).\n\n{reason}"
+        ),
+        engagement=engagement, url=reverse("case_detail", args=[engagement.pk, case.pk]),
+    )
+    return hq
+
+
 @transaction.atomic
 def case_mandate_flag(*, by: User, case: InterventionCase, reason: str) -> InterventionCase:
     """The Chief of Mission flags that suspending critically affects the mandate (P¶28); HQ is told the governing
@@ -114,22 +136,7 @@ def case_mandate_flag(*, by: User, case: InterventionCase, reason: str) -> Inter
         raise ValidationError({"reason": "Say how suspending support critically affects the mandate."})
     if len(reason) > MAX_TEXT:
         raise ValidationError({"reason": f"Keep it under {MAX_TEXT:,} characters."})
-    now = timezone.now()
-    case.mandate_critically_affected = True
-    case.mandate_flag_reason = reason
-    case.mandate_flagged_at = now
-    case.mandate_flagged_by = by
-    case.save(update_fields=["mandate_critically_affected", "mandate_flag_reason", "mandate_flagged_at", "mandate_flagged_by"])
-    hq = people_of([engagement], {Role.HQ_HUMAN_RIGHTS})[engagement.pk]
-    notify(
-        hq, key=f"mandate-flag:{case.pk}", kind=Notification.Kind.ESCALATION,
-        title=f"The governing body must be advised (P¶28): {engagement.reference}",
-        body=(
-            f"{engagement.reference} — {engagement.title}\n\nThe Chief of Mission ({by}) flags that suspending support "
-            f"critically affects the mandate: the governing body must be advised (P¶28).\n\n{reason}"
-        ),
-        engagement=engagement, url=reverse("case_detail", args=[engagement.pk, case.pk]),
-    )
+    hq = mandate_flag_set(case, by=by, reason=reason)
     audit_record(
         engagement=engagement, actor=by, action=AuditAction.UPDATE_CASE_REPORT, justification=reason,
         details={"case": case.pk, "mandate_critically_affected": True, "hq_notified": [u.pk for u in hq]},

@@ -140,3 +140,20 @@ def test_a_missing_date_shows_every_error_on_the_page(client, case, com):
     response = client.post(reverse("case_governing_body", args=[case.engagement_id, case.pk]), {"advised_on": "x"})
     assert response.status_code == 400
     assert response.content.decode().count('class="field-error"') >= 2
+
+
+def test_ticking_the_mandate_in_the_suspension_evaluation_is_the_same_flag_and_tells_hq_once(case, com, hq):
+    from interventions.cases import case_set_suspension_evaluation
+
+    # When the Chief of Mission evaluates the risks of suspending and ticks that the mandate is critically affected
+    case = case_set_suspension_evaluation(case=case, by=com, evaluation=REASON, mandate_critically_affected=True)
+    # And saves the evaluation again
+    case = case_set_suspension_evaluation(case=case, by=com, evaluation=REASON, mandate_critically_affected=True)
+
+    # Then the case is flagged with who and why, and HQ heard of it once
+    case = InterventionCase.objects.get(pk=case.pk)
+    assert case.mandate_critically_affected and case.mandate_flagged_by == com and case.mandate_flag_reason == REASON
+    assert Notification.objects.filter(dedupe_key__startswith=f"mandate-flag:{case.pk}:").count() == 1
+    # And the flag form is not offered again
+    with pytest.raises(ValidationError, match="HQ was told then"):
+        case_mandate_flag(by=com, case=case, reason=REASON)
