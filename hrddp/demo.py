@@ -50,6 +50,7 @@ from mitigation.models import (
     MitigationMeasure,
     MitigationPlan,
 )
+from monitoring.determinations import grave_violation_determine
 from monitoring.models import Channel, Incident, VerificationStatus
 from register.models import (
     AccountabilityStep,
@@ -423,7 +424,7 @@ class _Scenario:
                         recipient=self.recipients["esse_post"], occurred_on=last_quarter.start + timedelta(days=days_after),
                         place="Esse IDP site", description=text, categories=categories, channel=channel,
                         source_reliability="B", information_credibility="3", verification_status="being_verified",
-                        grave_violation=False, substantial_grounds=False,
+                        grave_violation=False,
                         victims="Names held by the protection team.", witnesses="", source_details="Community focal point",
                     ),
                 )
@@ -592,15 +593,23 @@ class _Scenario:
         self._procedure_and_letter(e, self.focal_esse, 136)
         self._step(e, 132, "com.darvonia", "approve_support", "Approved with Unit 7 excluded.")
         with _travel(12):
-            Incident.objects.get_or_create(
+            incident, _ = Incident.objects.get_or_create(
                 engagement=e, recipient=self.recipients["unit7"], occurred_on=self.today - timedelta(days=16),
                 defaults=dict(
                     place="Road between Kael and Omri",
                     description="Two traders reported killed at an informal checkpoint run by officers of Unit 7.",
                     categories=["gross_violations", "pattern"], channel=Channel.UN_MONITORING, verification_status=VerificationStatus.CORROBORATED,
-                    grave_violation=True, substantial_grounds=True, logged_by=self.users["pm.darvonia"],
+                    grave_violation=True, logged_by=self.users["pm.darvonia"],
                 ),
             )
+        with _travel(11):
+            # The Chief of Mission determines the grave violation on the corroborated information (P¶26).
+            if not incident.determinations.filter(withdrawn_at__isnull=True).exists():
+                incident.engagement = e
+                grave_violation_determine(
+                    by=self.users["com.darvonia"], incident=incident,
+                    reasons="OHCHR corroborated two killings at a Unit 7 checkpoint; the information is verified.",
+                )
         self._step(e, 10, "pm.darvonia", "open_intercession",
                    "OHCHR corroborated two killings at a Unit 7 checkpoint; the radios were seen in use there.")
 

@@ -240,8 +240,12 @@ def intervention_procedure_filled(engagement):
 
 @guard
 def grave_violation_reported(engagement):
-    if not engagement.incidents.filter(grave_violation=True, substantial_grounds=True).exists():
-        return "No incident is classified as a grave violation with reliable information giving substantial grounds."
+    # The Chief of Mission's determination in force (monitoring.GraveViolationDetermination), read through the relation.
+    if not engagement.incidents.filter(
+        grave_violation=True, substantial_grounds=True, determinations__withdrawn_at__isnull=True,
+        determinations__isnull=False,
+    ).exists():
+        return "No grave violation has been determined by the Chief of Mission on reliable information (P¶26)."
 
 
 @guard

@@ -506,9 +506,6 @@ class IncidentsImporter(Importer):
         Column("verification_status", "Verification status", False, "Empty: unverified.", "corroborated",
                ("verification",)),
         Column("grave_violation", "Grave violation", False, "yes or no.", "yes"),
-        Column("substantial_grounds", "Substantial grounds", False,
-               "yes or no. A grave violation with substantial grounds on active support alerts the Chief of Mission "
-               "and HQ (P¶25).", "no"),
         Column("victims", "Victims", False, "Confidential.", ""),
         Column("witnesses", "Witnesses", False, "Confidential.", ""),
         Column("source_details", "Source", False, "Confidential.", "", ("source details",)),

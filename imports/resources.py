@@ -411,7 +411,6 @@ class IncidentResource(ImportResource):
         widgets.ChoiceWidget(VerificationStatus, noun="verification status", default=VerificationStatus.UNVERIFIED),
     )
     grave_violation = fields.Field("grave_violation", "grave_violation", widgets.YesNoWidget())
-    substantial_grounds = fields.Field("substantial_grounds", "substantial_grounds", widgets.YesNoWidget())
     victims = fields.Field("victims", "victims", widgets.TextWidget(max_length=20000))
     witnesses = fields.Field("witnesses", "witnesses", widgets.TextWidget(max_length=20000))
     source_details = fields.Field("source_details", "source_details", widgets.TextWidget(max_length=20000))
@@ -422,7 +421,7 @@ class IncidentResource(ImportResource):
         fields = (
             "engagement", "recipient", "occurred_on", "place", "description", "categories", "channel",
             "source_reliability", "information_credibility", "verification_status", "grave_violation",
-            "substantial_grounds", "victims", "witnesses", "source_details",
+            "victims", "witnesses", "source_details",
         )
 
     def init_instance(self, row=None):

@@ -60,11 +60,10 @@ class IncidentForm(forms.Form):
         label="Violation categories", choices=ViolationCategory.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    grave_violation = forms.BooleanField(label="Classified as a grave violation", required=False)
-    substantial_grounds = forms.BooleanField(
-        label="Reliable information gives substantial grounds", required=False,
-        help_text="P¶26: reliable information providing substantial grounds to believe grave violations are committed. "
-        "On active support, this alerts the Chief of Mission and HQ at once (P¶25).",
+    grave_violation = forms.BooleanField(
+        label="Classified as a grave violation", required=False,
+        help_text="Your proposal: the Chief of Mission determines whether reliable information gives substantial "
+        "grounds (P¶26).",
     )
     channel = forms.ChoiceField(
         label="Channel it came through", choices=[("", "Choose…"), *Channel.choices],
@@ -174,3 +173,39 @@ class ConfidentialGrantForm(forms.Form):
     def __init__(self, *args, engagement, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = access.confidential_access_candidates(engagement)
+
+
+class DeterminationForm(forms.Form):
+    """The Chief of Mission's determination of a grave violation on reliable information (P¶26)."""
+
+    reasons = forms.CharField(
+        label="Reasons", max_length=20000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What information, from which sources, gives substantial grounds to believe a grave violation.",
+        error_messages={"required": "Give the reasons: what information, from which sources, grounds the determination."},
+    )
+
+
+class WithdrawalForm(forms.Form):
+    reason = forms.CharField(
+        label="Why the determination was mistaken", max_length=20000, widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why the determination was mistaken."},
+    )
+
+
+class CorroboratingSourceForm(forms.Form):
+    description = forms.CharField(
+        label="The source", max_length=20000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=f"Who or what it is, and what it says. {CONFIDENTIAL_HINT}",
+        error_messages={"required": "Say who or what the source is, and what it says."},
+    )
+    source_reliability = forms.ChoiceField(
+        label="Reliability of the source", choices=SourceReliability.choices, initial=SourceReliability.F
+    )
+    information_credibility = forms.ChoiceField(
+        label="Credibility of the information", choices=InformationCredibility.choices,
+        initial=InformationCredibility.CANNOT_JUDGE,
+    )
+    independent = forms.BooleanField(
+        label="Independent of the incident's source", required=False, initial=True,
+        help_text="Not relaying the same witness, report or channel.",
+    )

@@ -24,8 +24,9 @@ from monitoring.models import (
 # What a caller may set on an incident (persons implicated are passed apart).
 PUBLIC_FIELDS = (
     "recipient", "occurred_on", "place", "description", "categories", "channel", "source_reliability",
-    "information_credibility", "verification_status", "grave_violation", "substantial_grounds",
+    "information_credibility", "verification_status", "grave_violation",
 )
+# `substantial_grounds` is not among them: it follows the Chief of Mission's determination (monitoring.determinations).
 FIELDS = PUBLIC_FIELDS + CONFIDENTIAL_FIELDS
 _TEXT_FIELDS = ("place", "description") + CONFIDENTIAL_FIELDS
 _PLACE_MAX = Incident._meta.get_field("place").max_length
@@ -51,9 +52,8 @@ def normalise(data: dict) -> dict:
         chosen = set(values["categories"] or [])
         known = [c for c in ViolationCategory.values if c in chosen]
         values["categories"] = known + sorted(chosen - set(known))
-    for name in ("grave_violation", "substantial_grounds"):
-        if name in values:
-            values[name] = bool(values[name])
+    if "grave_violation" in values:
+        values["grave_violation"] = bool(values["grave_violation"])
     return values
 
 
@@ -101,14 +101,8 @@ def incident_problems(*, engagement: Engagement, values: dict, persons) -> dict[
         unknown = [c for c in categories if c not in ViolationCategory.values]
         if unknown:
             add("categories", f"Not a violation category of the policy: {', '.join(map(str, unknown))}.")
-    grave, substantial = values.get("grave_violation"), values.get("substantial_grounds")
-    if grave and categories is not None and not categories:
+    if values.get("grave_violation") and categories is not None and not categories:
         add("categories", "An incident classified as a grave violation names at least one violation category.")
-    if substantial and grave is False:
-        add(
-            "substantial_grounds",
-            "Substantial grounds are recorded only for an incident classified as a grave violation.",
-        )
     persons = list(persons or [])
     if persons and recipient is not None:
         force = recipient.lineage()[0]

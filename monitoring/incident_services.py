@@ -1,7 +1,8 @@
 """Logging and editing an incident (T/Action 6, P¶25).
 
 `incident_log` and `incident_update` validate (monitoring.incident_rules), save, write the audit entry and,
-when the incident gives substantial grounds of a grave violation, alert the Chief of Mission and HQ and flag
+when the incident gives substantial grounds of a grave violation (which only the Chief of Mission's
+determination records, monitoring.determinations), alert the Chief of Mission and HQ and flag
 the assessment (monitoring.escalation, P¶25) — all in one transaction. An incident that comes to give those grounds
 is announced (monitoring.signals.incidents_graded_grave) in the same transaction, for the register to alert the
 other engagements supporting the same unit.
@@ -39,9 +40,9 @@ def _summary(incident: Incident) -> str:
         f"({categories}; graded {incident_grade(incident)}; {incident.get_verification_status_display().lower()})."
     )
     if incident.gives_substantial_grounds_of_grave_violation:
-        text += " Classified as a grave violation with substantial grounds."
+        text += " Classified as a grave violation; the Chief of Mission determined substantial grounds."
     elif incident.grave_violation:
-        text += " Classified as a grave violation, without substantial grounds yet."
+        text += " Classified as a grave violation; substantial grounds not determined yet."
     return text
 
 
@@ -68,7 +69,6 @@ def incident_log(*, engagement: Engagement, by: User, data: dict, persons) -> In
         ("place", ""), ("description", ""), ("categories", []), ("source_reliability", SourceReliability.F),
         ("information_credibility", InformationCredibility.CANNOT_JUDGE),
         ("verification_status", VerificationStatus.UNVERIFIED), ("grave_violation", False),
-        ("substantial_grounds", False),
     ):
         if full[name] is None:
             full[name] = default
@@ -118,6 +118,13 @@ def incident_update(*, incident: Incident, by: User, data: dict, persons) -> Inc
         full = {name: values.get(name, before[name]) for name in PUBLIC_FIELDS}
         new_persons = list(persons) if persons is not None else list(current.persons_implicated.all())
         errors = incident_problems(engagement=engagement, values=full, persons=new_persons)
+        if current.substantial_grounds and (
+            not full["grave_violation"] or full["verification_status"] == VerificationStatus.UNFOUNDED
+        ):
+            errors.setdefault("grave_violation", []).append(
+                "The Chief of Mission has determined a grave violation on this incident: the Chief of Mission "
+                "withdraws the determination before it is declassified or marked unfounded."
+            )
         if errors:
             raise ValidationError(errors)
         for name in FIELDS:
@@ -141,7 +148,7 @@ def incident_update(*, incident: Incident, by: User, data: dict, persons) -> Inc
             ),
             details={"incident": current.pk, "changed": changed, "escalated": escalated},
         )
-        was_grave = before["grave_violation"] and before["substantial_grounds"]
+        was_grave = before["grave_violation"] and current.substantial_grounds
         if current.gives_substantial_grounds_of_grave_violation and (
             not was_grave or current.recipient_id != getattr(before["recipient"], "pk", before["recipient"])
         ):

@@ -105,6 +105,61 @@ class Incident(models.Model):
         return [labels.get(c, c) for c in self.categories]
 
 
+class CorroboratingSource(models.Model):
+    """Another source of an incident's information, graded as the incident's own (T/Action 6, P¶15): what lets
+    information from a low-graded source ground a determination (monitoring.determinations)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="corroborating_sources")
+    description = models.TextField(help_text="Who or what the source is, and what it says.")
+    source_reliability = models.CharField(max_length=1, choices=SourceReliability.choices)
+    information_credibility = models.CharField(max_length=1, choices=InformationCredibility.choices)
+    independent = models.BooleanField(
+        "Independent of the incident's source", default=True,
+        help_text="Not relaying the same witness, report or channel.",
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self):
+        return f"{self.source_reliability}{self.information_credibility} — {self.description[:60]}"
+
+
+class GraveViolationDetermination(models.Model):
+    """The Chief of Mission's determination that reliable information gives substantial grounds to believe the
+    incident is a grave violation (P¶26), with its reasons and the grades it rests on; withdrawn with reasons."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="determinations")
+    determined_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=64, blank=True)
+    determined_at = models.DateTimeField(default=timezone.now)
+    reasons = models.TextField()
+    grades = models.JSONField(default=dict, blank=True, help_text="The grades the determination rests on, as they were.")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    withdrawal_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-determined_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident"], condition=models.Q(withdrawn_at__isnull=True),
+                name="one_determination_in_force_per_incident",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Determination on {self.incident_id} by {self.determined_by_id}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.withdrawn_at is None
+
+
 class IndicatorMeasurement(models.Model):
     """The five mitigation-effectiveness figures a project manager enters each quarter (T/Box 6)."""
 

@@ -15,5 +15,11 @@ urlpatterns = [
     ),
     path("incidents/<int:incident_pk>/", views.incident_detail, name="incident_detail"),
     path("incidents/<int:incident_pk>/edit/", views.incident_edit, name="incident_edit"),
+    path("incidents/<int:incident_pk>/determine/", views.incident_determine, name="incident_determine"),
+    path(
+        "incidents/<int:incident_pk>/determinations/<int:determination_pk>/withdraw/",
+        views.incident_determination_withdraw, name="incident_determination_withdraw",
+    ),
+    path("incidents/<int:incident_pk>/sources/", views.incident_source_add, name="incident_source_add"),
     path("incidents/<int:incident_pk>.pdf", views.incident_pdf, name="incident_pdf"),
 ]

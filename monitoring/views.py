@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,11 +19,26 @@ from common.pdf import pdf_response
 from hrddp import access
 from hrddp.models import Engagement
 from monitoring.confidential_access import confidential_access_grant, confidential_access_revoke
-from monitoring.forms import ConfidentialGrantForm, IncidentFilterForm, IncidentForm, incident_initial
+from monitoring.determinations import (
+    corroborating_source_add,
+    determination_in_force,
+    determination_refusals,
+    grave_violation_determination_withdraw,
+    grave_violation_determine,
+)
+from monitoring.forms import (
+    ConfidentialGrantForm,
+    CorroboratingSourceForm,
+    DeterminationForm,
+    IncidentFilterForm,
+    IncidentForm,
+    WithdrawalForm,
+    incident_initial,
+)
 from monitoring.incident_output import IncidentPresenter, incident_render_pdf, incidents_write_csv
 from monitoring.incident_selectors import incident_commanders, incidents_filtered, incidents_for_output
 from monitoring.incident_services import incident_log, incident_update
-from monitoring.models import Incident
+from monitoring.models import GraveViolationDetermination, Incident
 
 PAGE_SIZE = 50
 
@@ -95,20 +111,99 @@ def incident_new(request, pk):
     return _form_page(request, perms, form, title="Log an incident", status=status)
 
 
-@login_required
-@require_GET
-def incident_detail(request, pk, incident_pk):
-    perms, incident = _incident(request, pk, incident_pk)
+def _detail_page(request, perms: access.EngagementAccess, incident, *, status=200, **forms):
     engagement = perms.engagement
+    prefetch_related_objects(
+        [incident], "corroborating_sources",
+        Prefetch(
+            "determinations",
+            queryset=GraveViolationDetermination.objects.select_related("determined_by", "withdrawn_by"),
+        ),
+    )
     presenter = IncidentPresenter.for_user(request.user, engagement)
+    in_force = determination_in_force(incident)
+    may_decide = perms.may_decide
     return render(
         request, "monitoring/incident_detail.html",
         {
             "engagement": engagement, "record": presenter.present(incident),
             "commanders": incident_commanders(incident),
             "may_edit": perms.may_prepare,
+            "determinations": list(incident.determinations.all()), "in_force": in_force,
+            "refusals": determination_refusals(incident),
+            "sources": list(incident.corroborating_sources.all()),
+            "may_decide": may_decide, "may_add_source": perms.may_prepare_or_decide,
+            "determination_form": forms.get("determination_form") or (DeterminationForm() if may_decide else None),
+            "withdrawal_form": forms.get("withdrawal_form") or (WithdrawalForm() if may_decide else None),
+            "source_form": forms.get("source_form") or CorroboratingSourceForm(),
         },
+        status=status,
     )
+
+
+@login_required
+@require_GET
+def incident_detail(request, pk, incident_pk):
+    perms, incident = _incident(request, pk, incident_pk)
+    return _detail_page(request, perms, incident)
+
+
+@login_required
+@require_POST
+def incident_determine(request, pk, incident_pk):
+    """The Chief of Mission determines a grave violation on reliable information (P¶26)."""
+    perms, incident = _incident(request, pk, incident_pk)
+    perms.require_decide("Only the Chief of Mission (or a delegate) determines a grave violation.")
+    form = DeterminationForm(request.POST)
+    if form.is_valid():
+        try:
+            grave_violation_determine(by=request.user, incident=incident, reasons=form.cleaned_data["reasons"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Grave violation determined on reliable information (P¶26).")
+            return redirect("incident_detail", pk=pk, incident_pk=incident.pk)
+    return _detail_page(request, perms, incident, determination_form=form, status=400)
+
+
+@login_required
+@require_POST
+def incident_determination_withdraw(request, pk, incident_pk, determination_pk):
+    """The Chief of Mission records that a determination was mistaken."""
+    perms, incident = _incident(request, pk, incident_pk)
+    determination = get_object_or_404(incident.determinations, pk=determination_pk)
+    perms.require_decide("Only the Chief of Mission (or a delegate) withdraws a determination.")
+    determination.incident = incident
+    form = WithdrawalForm(request.POST)
+    if form.is_valid():
+        try:
+            grave_violation_determination_withdraw(
+                by=request.user, determination=determination, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Determination withdrawn.")
+            return redirect("incident_detail", pk=pk, incident_pk=incident.pk)
+    return _detail_page(request, perms, incident, withdrawal_form=form, status=400)
+
+
+@login_required
+@require_POST
+def incident_source_add(request, pk, incident_pk):
+    """Another graded source of the incident's information."""
+    perms, incident = _incident(request, pk, incident_pk)
+    perms.require_prepare_or_decide("Only the engagement's project manager or Chief of Mission adds a source.")
+    form = CorroboratingSourceForm(request.POST)
+    if form.is_valid():
+        try:
+            corroborating_source_add(by=request.user, incident=incident, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Source added.")
+            return redirect("incident_detail", pk=pk, incident_pk=incident.pk)
+    return _detail_page(request, perms, incident, source_form=form, status=400)
 
 
 @login_required

@@ -38,7 +38,7 @@ from hrddp.models import PRE_ACTIVE_STATES, ActivityType, AuditEntry, Engagement
 from hrddp.services import EngagementChangedMeanwhile, TransitionRefused, engagement_transition
 from interventions.models import InterventionCase, Letter, LetterKind
 from mitigation.models import InterventionProcedure, MeasureType, MitigationMeasure, MitigationPlan
-from monitoring.models import Channel, Incident, VerificationStatus
+from monitoring.models import Channel, GraveViolationDetermination, Incident, VerificationStatus
 from tests.factories import EngagementFactory, FocalPointFactory, SupportActivityFactory, UserFactory
 
 JUSTIFICATION = "Checked against the case file; recorded for the audit trail."
@@ -305,13 +305,20 @@ def grave_incident(
     engagement: Engagement, *, grave: bool = True, substantial: bool = True, logged_by: User | None = None,
     description: str = "Two traders reported killed at an informal checkpoint run by officers of the unit.",
 ) -> Incident:
-    """An incident, by default a grave violation with substantial grounds (P¶26)."""
-    return Incident.objects.create(
+    """An incident, by default a grave violation with substantial grounds (P¶26) as the Chief of Mission
+    determined them (a determination in force, written directly)."""
+    incident = Incident.objects.create(
         engagement=engagement, recipient=engagement.recipient, occurred_on=timezone.localdate() - timedelta(days=3),
         place="Road between Kael and Omri", description=description, channel=Channel.UN_MONITORING,
         verification_status=VerificationStatus.CORROBORATED if substantial else VerificationStatus.UNVERIFIED,
         grave_violation=grave, substantial_grounds=substantial, logged_by=logged_by,
     )
+    if grave and substantial:
+        GraveViolationDetermination.objects.create(
+            incident=incident, determined_by=_someone(), role="Chief of Mission",
+            reasons="OHCHR corroborated the killings.", grades={"incident": "F6", "verification": "corroborated"},
+        )
+    return incident
 
 
 def open_case(

@@ -108,7 +108,7 @@ def test_ten_thousand_incidents(client, pm, com, hq, office_a, units):
             engagement.reference, "2025-06-01", "Kael checkpoint", f"Allegation number {i}: traders beaten.",
             made[i % len(made)].name if i % 3 else "", "gross_violations; pattern",
             "UN monitoring (OHCHR, UNICEF, SRSG offices)",
-            "B", "2", "corroborated", grave, grave, "Amina Kessel", "Jonas Pell", "Ruth Tand",
+            "B", "2", "corroborated", grave, "Amina Kessel", "Jonas Pell", "Ruth Tand",
         ])
     upload = csv_file(INCIDENT_HEADERS, rows, name="incidents.csv")
     outcome = _timed(f"incidents dry run ({N} rows)", lambda: dry_run("incidents", pm, upload))

@@ -21,7 +21,7 @@ ALLEGATION_HEADERS = [
 ]
 INCIDENT_HEADERS = [
     "Engagement reference", "Occurred on", "Place", "Description", "Recipient or unit", "Categories", "Channel",
-    "Source reliability", "Information credibility", "Verification status", "Grave violation", "Substantial grounds",
+    "Source reliability", "Information credibility", "Verification status", "Grave violation",
     "Victims", "Witnesses", "Source",
 ]
 

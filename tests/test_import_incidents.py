@@ -19,7 +19,7 @@ def _day(n=10):
     return (timezone.localdate() - timedelta(days=n)).isoformat()
 
 
-def row(engagement, *, recipient="", categories="gross_violations", grave="no", substantial="no", **cells):
+def row(engagement, *, recipient="", categories="gross_violations", grave="no", **cells):
     values = {
         "reference": engagement.reference if hasattr(engagement, "reference") else engagement,
         "date": _day(), "place": "Kael checkpoint", "description": "Traders beaten at the checkpoint.",
@@ -28,7 +28,7 @@ def row(engagement, *, recipient="", categories="gross_violations", grave="no", 
     } | cells
     return [
         values["reference"], values["date"], values["place"], values["description"], recipient, categories,
-        values["channel"], values["reliability"], values["credibility"], values["verification"], grave, substantial,
+        values["channel"], values["reliability"], values["credibility"], values["verification"], grave,
         values["victims"], values["witnesses"], values["source"],
     ]
 
@@ -61,7 +61,7 @@ def test_it_imports_nothing_when_one_row_is_bad(pm, active):
     rows = [
         row(active),
         row(active, date=future, categories="war crimes; looting"),
-        row(active, grave="yes", categories="", substantial="maybe"),
+        row(active, grave="yes", categories=""),
     ]
     outcome = dry_run("incidents", pm, csv_file(INCIDENT_HEADERS, rows))
 
@@ -72,7 +72,6 @@ def test_it_imports_nothing_when_one_row_is_bad(pm, active):
             "Occurred on: The date of the incident cannot be in the future.",
         ],
         4: [
-            "Substantial grounds: Write yes or no (not “maybe”).",
             "Categories: An incident classified as a grave violation names at least one violation category.",
         ],
     }
@@ -105,36 +104,29 @@ def test_an_incident_must_concern_the_engagements_recipient_or_its_force(pm, off
     }
 
 
-def test_a_grave_violation_with_substantial_grounds_on_active_support_is_escalated_after_commit(
+def test_an_imported_grave_violation_awaits_the_chief_of_missions_determination(
     pm, com, hq, active, django_capture_on_commit_callbacks
 ):
-    rows = [row(active, grave="yes", substantial="yes", categories="war_crimes"), row(active)]
+    # given a file proposing a grave violation on active support
+    rows = [row(active, grave="yes", categories="war_crimes"), row(active)]
+
+    # when it is imported
     outcome = dry_run("incidents", pm, csv_file(INCIDENT_HEADERS, rows))
-    assert outcome.would_escalate == 1
-    assert outcome.rows[0].note.startswith("Grave violation with substantial grounds")
-
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    assert outcome.would_escalate == 0
+    with django_capture_on_commit_callbacks(execute=True):
         done = confirm(pm, outcome)
-    # nothing is sent before the transaction commits
-    assert not Notification.objects.exists()
-    for callback in callbacks:
-        callback()
 
+    # then the incident is classified a grave violation, without substantial grounds: nothing escalates until
+    # the Chief of Mission determines it (monitoring.determinations)
     grave = Incident.objects.get(grave_violation=True)
-    reminder = Reminder.objects.get()
-    assert done.extra["escalated"] == 1 and grave.escalated_at is not None
-    assert reminder.subject == f"incident:{grave.pk}" and reminder.sent_at is not None
-    assert set(Notification.objects.filter(kind="escalation").values_list("user__username", flat=True)) == {
-        com.username, hq.username
-    }
-    active.refresh_from_db()
-    assert active.reassessment_flagged_at == grave.escalated_at
-    assert "alerted (P¶25)" in AuditEntry.objects.get(engagement=active, action="import_incidents").justification
+    assert done.imported and done.extra["escalated"] == 0
+    assert grave.substantial_grounds is False and grave.escalated_at is None
+    assert not Reminder.objects.exists() and not Notification.objects.exists()
 
 
 def test_a_grave_violation_on_an_engagement_not_yet_active_is_not_escalated(pm, engagement):
     assert engagement.state == State.DRAFT
-    outcome = dry_run("incidents", pm, csv_file(INCIDENT_HEADERS, [row(engagement, grave="yes", substantial="yes")]))
+    outcome = dry_run("incidents", pm, csv_file(INCIDENT_HEADERS, [row(engagement, grave="yes")]))
     assert outcome.would_escalate == 0
 
     assert confirm(pm, outcome).imported

@@ -18,7 +18,7 @@ from tests.test_incident_helpers import (  # noqa: F401 - fixtures
     unit,
 )
 
-GRAVE_FORM = {"grave_violation": "on", "substantial_grounds": "on", "categories": ["war_crimes"]}
+GRAVE_FORM = {"grave_violation": "on", "categories": ["war_crimes"]}
 
 
 def _notified(engagement):
@@ -32,9 +32,15 @@ def test_a_grave_incident_logged_on_the_page_alerts_the_com_and_hq_once_and_flag
     com_2 = user_with_role(Role.CHIEF_OF_MISSION, active.office, username="com2.a")
     client.force_login(pm)
 
-    # when the project manager logs a grave violation with substantial grounds
+    # when the project manager logs a grave violation and the Chief of Mission determines it on its page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("incident_new", args=[active.pk]), form_fields(unit, **GRAVE_FORM))
+        assert Reminder.objects.count() == 0
+        client.force_login(com)
+        client.post(
+            reverse("incident_determine", args=[active.pk, Incident.objects.get().pk]),
+            {"reasons": "Graded B2 by a usually reliable source."},
+        )
 
     # then one reminder of kind grave_violation is recorded and delivered to the office's COMs and HQ only
     assert response.status_code == 302
@@ -80,19 +86,24 @@ def test_an_incident_that_is_not_grave_does_not_escalate(pm, com, hq, active, dj
     assert Incident.objects.get().escalated_at is None
 
 
-def test_an_incident_escalates_when_it_is_edited_into_substantial_grounds(
+def test_an_incident_escalates_when_the_chief_of_mission_determines_substantial_grounds(
     client, pm, com, hq, active, django_capture_on_commit_callbacks
 ):
     # given a grave violation logged without substantial grounds yet
     incident = log(active, pm, grave_violation=True, categories=["war_crimes"])
     client.force_login(pm)
+    client.post(
+        reverse("incident_edit", args=[active.pk, incident.pk]),
+        form_fields(active.recipient, verification_status="corroborated", victims=None, witnesses=None,
+                    source_details=None, **GRAVE_FORM),
+    )
+    assert Reminder.objects.count() == 0
 
-    # when verification gives substantial grounds, on the edit page
+    # when the Chief of Mission determines it, on the incident's page
+    client.force_login(com)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("incident_edit", args=[active.pk, incident.pk]),
-            form_fields(active.recipient, verification_status="corroborated", victims=None, witnesses=None,
-                        source_details=None, **GRAVE_FORM),
+            reverse("incident_determine", args=[active.pk, incident.pk]), {"reasons": "Verified by OHCHR."}
         )
 
     # then it escalates then, once
@@ -112,14 +123,14 @@ def test_no_escalation_when_support_is_not_under_way(pm, com, hq, office_a, forc
     assert Notification.objects.count() == 0
 
 
-def test_the_escalation_is_in_the_log_entrys_transaction_and_history(pm, active, django_capture_on_commit_callbacks):
+def test_the_escalation_is_in_the_determinations_transaction_and_history(pm, active, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         log(active, pm, **grave())
 
     # nothing is delivered before the transaction commits, but the escalation is recorded in the history
     assert len(callbacks) >= 1
     assert Notification.objects.count() == 0
-    entry = active.audit_entries.get(action="log_incident")
+    entry = active.audit_entries.get(action="determine_grave_violation")
     assert entry.details["escalated"] is True
     assert "The Chief of Mission and HQ were alerted" in entry.justification
 

@@ -12,10 +12,20 @@ import pytest
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
-from hrddp.models import CommandPeriod, PersonOfInterest, Recipient, RecipientCategory, RecipientLevel, State
+from hrddp.models import (
+    CommandPeriod,
+    PersonOfInterest,
+    Recipient,
+    RecipientCategory,
+    RecipientLevel,
+    Role,
+    State,
+    User,
+)
+from monitoring.determinations import grave_violation_determine
 from monitoring.incident_services import incident_log
 from monitoring.models import Channel, VerificationStatus, ViolationCategory
-from tests.factories import EngagementFactory
+from tests.factories import EngagementFactory, user_with_role
 
 VICTIMS = "Amina Kessel, trader of Omri"
 WITNESSES = "Jonas Pell, lorry driver"
@@ -75,26 +85,46 @@ def incident_data(recipient, **changes) -> dict:
         "categories": [ViolationCategory.GROSS_VIOLATIONS], "channel": Channel.UN_MONITORING,
         "source_reliability": "B", "information_credibility": "2",
         "verification_status": VerificationStatus.BEING_VERIFIED, "grave_violation": False,
-        "substantial_grounds": False, "victims": VICTIMS, "witnesses": WITNESSES, "source_details": SOURCE,
+        "victims": VICTIMS, "witnesses": WITNESSES, "source_details": SOURCE,
     }
     data.update(changes)
     return data
 
 
 def grave(**changes) -> dict:
-    """The changes that make an incident a grave violation with substantial grounds."""
+    """The changes that make an incident a grave violation with substantial grounds (`log` has the Chief of
+    Mission determine them, monitoring.determinations)."""
     return {
         "grave_violation": True, "substantial_grounds": True, "categories": [ViolationCategory.WAR_CRIMES],
         "verification_status": VerificationStatus.CORROBORATED, **changes,
     }
 
 
+def chief_of_mission(engagement):
+    """A Chief of Mission of the engagement's office (the first one, or a new one when there is none)."""
+    found = User.objects.filter(
+        memberships__role=Role.CHIEF_OF_MISSION, memberships__office=engagement.office_id
+    ).order_by("pk").first()
+    return found or user_with_role(Role.CHIEF_OF_MISSION, engagement.office)
+
+
+def determine(incident, by=None, reasons="OHCHR corroborated the killings."):
+    """The Chief of Mission's determination of a grave violation, through the service."""
+    by = by or chief_of_mission(incident.engagement)
+    return grave_violation_determine(by=by, incident=incident, reasons=reasons)
+
+
 def log(engagement, by, recipient=None, persons=(), **changes):
-    """An incident logged through the service."""
-    return incident_log(
+    """An incident logged through the service; `substantial_grounds=True` (as `grave()` gives) has the
+    Chief of Mission determine a grave violation on it."""
+    substantial = changes.pop("substantial_grounds", False)
+    incident = incident_log(
         engagement=engagement, by=by, data=incident_data(recipient or engagement.recipient, **changes),
         persons=list(persons),
     )
+    if substantial:
+        determine(incident)
+    return incident
 
 
 def form_fields(recipient, persons=(), **changes) -> dict:

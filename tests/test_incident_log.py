@@ -105,10 +105,13 @@ def test_it_refuses_a_date_in_the_future(pm, active):
     assert errors["occurred_on"] == ["The date of the incident cannot be in the future."]
 
 
-def test_it_refuses_substantial_grounds_without_a_grave_violation(pm, active):
-    errors = _refused(active, pm, incident_data(active.recipient, substantial_grounds=True))
+def test_the_project_manager_cannot_set_substantial_grounds_when_logging(pm, active):
+    # given an allegation that claims substantial grounds
+    data = incident_data(active.recipient, grave_violation=True, substantial_grounds=True)
 
-    assert "substantial_grounds" in errors
+    # when it is logged, then the service refuses the field: only the Chief of Mission's determination sets it
+    with pytest.raises(TypeError, match="substantial_grounds"):
+        incident_log(engagement=active, by=pm, data=data, persons=[])
 
 
 def test_it_refuses_a_grave_violation_without_any_category(pm, active):

@@ -65,7 +65,6 @@ def test_a_valid_allegation_is_saved_and_audited(client, pm, active, unit, comma
     "changes, field, message",
     [
         ({"occurred_on": days_ago(-2).isoformat()}, "occurred_on", "cannot be in the future"),
-        ({"substantial_grounds": "on"}, "substantial_grounds", "only for an incident classified as a grave violation"),
         ({"grave_violation": "on", "categories": None}, "categories", "at least one violation category"),
         ({"description": ""}, "description", "Describe what is alleged"),
         ({"channel": ""}, "channel", "Choose the channel"),
@@ -88,11 +87,21 @@ def test_a_mistake_re_renders_the_form_with_its_error_and_keeps_the_input(client
 def test_several_mistakes_are_reported_at_once(client, pm, active, unit):
     response, _ = _post(
         client, pm, active,
-        form_fields(unit, occurred_on=days_ago(-2).isoformat(), substantial_grounds="on", description=""),
+        form_fields(unit, occurred_on=days_ago(-2).isoformat(), grave_violation="on", categories=None, description=""),
     )
 
     assert response.status_code == 400
-    assert {"occurred_on", "substantial_grounds", "description"} <= set(response.context["form"].errors)
+    assert {"occurred_on", "categories", "description"} <= set(response.context["form"].errors)
+
+
+def test_the_form_offers_no_substantial_grounds_checkbox(client, pm, active, unit):
+    # given the project manager on the log form
+    client.force_login(pm)
+
+    # when the form is shown, then it proposes the classification only: the Chief of Mission determines
+    response = client.get(reverse("incident_new", args=[active.pk]))
+    assert "substantial_grounds" not in response.context["form"].fields
+    assert 'name="substantial_grounds"' not in response.content.decode()
 
 
 def test_a_recipient_outside_the_hierarchy_is_refused(client, pm, active):

@@ -24,7 +24,7 @@ from tests.test_commander_rules import (  # noqa: F401 - fixtures
     kael,
     substantiate,
 )
-from tests.test_incident_helpers import grave, incident_data
+from tests.test_incident_helpers import determine, grave, incident_data
 from tests.test_recipient_record import office_c, pm_c  # noqa: F401 - fixtures
 
 
@@ -233,8 +233,12 @@ def test_an_incident_by_office_a_marked_grave_flags_office_cs_engagement_support
     incident = incident_log(engagement=supporting["esse_a"], by=pm, data=incident_data(esse), persons=[])
     assert _flagged(supporting) == set()
 
-    # When it is graded a grave violation with substantial grounds
-    incident_update(incident=incident, by=pm, data=grave(), persons=None)
+    # When it is classified a grave violation and the Chief of Mission determines substantial grounds
+    changes = grave()
+    changes.pop("substantial_grounds")
+    incident_update(incident=incident, by=pm, data=changes, persons=None)
+    assert _flagged(supporting) == set()
+    determine(incident)
 
     # Then office C's engagement supporting the force, Esse Province included, is flagged with office A's own (the
     # latter by monitoring's escalation); the one supporting only a unit below the command is not
@@ -246,19 +250,24 @@ def test_an_incident_by_office_a_marked_grave_flags_office_cs_engagement_support
     assert _notified(f"register-alert:incident:{incident.pk}") == {"pm.c": 1, "com.c": 1, "hq": 1}
 
 
-def test_office_cs_engagement_with_the_same_recipient_is_flagged_and_told(office_c, supporting, everyone, pm, esse):
+def test_office_cs_engagement_with_the_same_recipient_is_flagged_and_told(
+    office_c, supporting, everyone, pm, com, esse
+):
     # Given office C also supports Esse Province
     theirs = EngagementFactory(office=office_c, state=State.ACTIVE, recipient=esse, title="Esse patrols")
 
-    # When office A logs a grave violation with substantial grounds against Esse Province
-    incident = incident_log(engagement=supporting["esse_a"], by=pm, data=incident_data(esse, **grave()), persons=[])
+    # When office A logs a grave violation against Esse Province and its Chief of Mission determines it
+    changes = grave()
+    changes.pop("substantial_grounds")
+    incident = incident_log(engagement=supporting["esse_a"], by=pm, data=incident_data(esse, **changes), persons=[])
+    determine(incident, by=com)
 
-    # Then office C's engagement is flagged, in office A's project manager's name, and office C hears of it once
+    # Then office C's engagement is flagged, in office A's Chief of Mission's name, and office C hears of it once
     theirs.refresh_from_db()
     assert theirs.reassessment_flagged_at is not None
     assert theirs.reassessment_flag_reason.startswith("Office A logged a grave violation with substantial grounds")
     entry = AuditEntry.objects.get(action=AuditAction.FLAG_FOR_REASSESSMENT, engagement=theirs)
-    assert entry.actor == pm
+    assert entry.actor == com
     notified = _notified(f"register-alert:incident:{incident.pk}")
     assert notified["pm.c"] == 1 and notified["com.c"] == 1 and notified["hq"] == 1
     # And an edit of the incident that leaves it grave alerts no one again

@@ -32,7 +32,7 @@ STEPS = [
     ("cease", State.SUSPENDED, State.CEASED, COM),
 ]
 
-NO_GRAVE_VIOLATION = "No incident is classified as a grave violation with reliable information giving substantial grounds."
+NO_GRAVE_VIOLATION = "No grave violation has been determined by the Chief of Mission on reliable information (P¶26)."
 NO_OPEN_CASE = "There is no open intervention case."
 NO_COURSE_CHOSEN = "Choose at least one course of action first."
 NO_COURSE_RECORDED = "A course of action must be recorded and tried first: suspension is a last resort."
