@@ -280,7 +280,8 @@ AUDIENCE = {
     Reminder.Kind.DECISION_WAITING: ROLES_DECIDE,
     Reminder.Kind.INDICATORS_MISSING: ROLES_PREPARE,
     Reminder.Kind.SUSPENSION_UNREVIEWED: ROLES_PREPARE | ROLES_DECIDE,
-    Reminder.Kind.GRAVE_VIOLATION: ROLES_DECIDE | ROLES_HQ,
+    # The project manager writes the report the escalation asks for (P¶25); the decision makers receive it.
+    Reminder.Kind.GRAVE_VIOLATION: ROLES_PREPARE | ROLES_DECIDE | ROLES_HQ,
     Reminder.Kind.QUARTERLY_REPORT: ROLES_PREPARE | ROLES_DECIDE | ROLES_HQ,
 }
 

@@ -25,7 +25,7 @@ def _notified(engagement):
     return set(Notification.objects.filter(engagement=engagement, kind="escalation").values_list("user__username", flat=True))
 
 
-def test_a_grave_incident_logged_on_the_page_alerts_the_com_and_hq_once_and_flags_the_assessment(
+def test_a_grave_incident_logged_on_the_page_alerts_the_pm_com_and_hq_once_and_flags_the_assessment(
     client, pm, com, com_b, hq, auditor, outsider, active, unit, django_capture_on_commit_callbacks
 ):
     # given another Chief of Mission of office A
@@ -42,7 +42,8 @@ def test_a_grave_incident_logged_on_the_page_alerts_the_com_and_hq_once_and_flag
             {"reasons": "Graded B2 by a usually reliable source."},
         )
 
-    # then one reminder of kind grave_violation is recorded and delivered to the office's COMs and HQ only
+    # then one reminder of kind grave_violation is recorded and delivered to the office's project manager (who writes
+    # the report to the decision makers, P¶25), its COMs and HQ only
     assert response.status_code == 302
     incident = Incident.objects.get()
     reminder = Reminder.objects.get()
@@ -50,7 +51,7 @@ def test_a_grave_incident_logged_on_the_page_alerts_the_com_and_hq_once_and_flag
         Reminder.Kind.GRAVE_VIOLATION, active, f"incident:{incident.pk}"
     )
     assert reminder.sent_at is not None
-    assert _notified(active) == {com.username, com_2.username, hq.username}
+    assert _notified(active) == {pm.username, com.username, com_2.username, hq.username}
     assert incident.escalated_at is not None
     active.refresh_from_db()
     assert active.reassessment_flagged_at == incident.escalated_at
@@ -71,7 +72,7 @@ def test_editing_an_escalated_incident_does_not_escalate_it_again(
 
     # then there is still one reminder, and nobody heard twice
     assert Reminder.objects.count() == 1
-    assert Notification.objects.filter(kind="escalation").count() == 2
+    assert Notification.objects.filter(kind="escalation").count() == 3
     assert Incident.objects.get().escalated_at == escalated_at
 
 
@@ -109,7 +110,7 @@ def test_an_incident_escalates_when_the_chief_of_mission_determines_substantial_
     # then it escalates then, once
     assert response.status_code == 302
     assert Reminder.objects.filter(kind=Reminder.Kind.GRAVE_VIOLATION).count() == 1
-    assert _notified(active) == {com.username, hq.username}
+    assert _notified(active) == {pm.username, com.username, hq.username}
 
 
 @pytest.mark.parametrize("state", [State.ASSESSMENT, State.CLOSED])
