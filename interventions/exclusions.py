@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hrddp import access
-from hrddp.models import AuditAction, Engagement, PersonOfInterest, Recipient, User
+from hrddp.models import AuditAction, Engagement, PersonOfInterest, Recipient, User, in_subtree, persons_of_force
 from interventions.models import Exclusion, InterventionCase
 
 
@@ -26,21 +26,13 @@ def _force_of(recipient: Recipient) -> Recipient:
     return recipient.lineage()[0]
 
 
-def _in_force(force: Recipient) -> Q:
-    """Recipients of a force: the force, its commands and their units (three levels at most)."""
-    return Q(pk=force.pk) | Q(parent_id=force.pk) | Q(parent__parent_id=force.pk)
-
-
 def force_units(engagement: Engagement):
     """The force of the engagement's recipient with its commands and units: what an exclusion may name."""
-    return Recipient.objects.filter(_in_force(_force_of(engagement.recipient))).select_related("parent__parent")
+    return Recipient.objects.filter(in_subtree(_force_of(engagement.recipient))).select_related("parent__parent")
 
 
 def force_persons(engagement: Engagement):
-    force = _force_of(engagement.recipient)
-    return PersonOfInterest.objects.filter(
-        Q(recipient_id=force.pk) | Q(recipient__parent_id=force.pk) | Q(recipient__parent__parent_id=force.pk)
-    ).select_related("recipient")
+    return persons_of_force(engagement.recipient)
 
 
 def _country_of(scope: Engagement | str) -> str:

@@ -11,10 +11,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError, Q
+from django.db.models import ProtectedError
 
 from hrddp import access
-from hrddp.models import AuditAction, Engagement, PersonOfInterest, State, User
+from hrddp.models import AuditAction, Engagement, State, User, persons_of_force
 from hrddp.services import audit_record, engagement_locked
 from mitigation.models import InterventionProcedure, MeasureTemplate, MeasureType, MitigationMeasure, MitigationPlan
 
@@ -53,14 +53,7 @@ def procedure_editable_refusal(*, engagement: Engagement) -> str:
 def excludable_persons(engagement: Engagement):
     """The persons of interest a screening and exclusion measure of the engagement's plan may exclude: those of the
     recipient's force, its commands and units (P¶16)."""
-    force = engagement.recipient.lineage()[0]
-    return (
-        PersonOfInterest.objects.filter(
-            Q(recipient_id=force.pk) | Q(recipient__parent_id=force.pk) | Q(recipient__parent__parent_id=force.pk)
-        )
-        .select_related("recipient")
-        .order_by("full_name", "pk")
-    )
+    return persons_of_force(engagement.recipient)
 
 
 def _exclusion_problems(engagement: Engagement, rows: list[dict[str, Any]], existing: dict) -> dict[str, str]:

@@ -11,7 +11,16 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import Case, Count, Max, Prefetch, Q, QuerySet, Value, When
 
-from hrddp.models import CommandPeriod, Engagement, PersonOfInterest, Recipient, RecipientLevel, State
+from hrddp.models import (
+    CommandPeriod,
+    Engagement,
+    PersonOfInterest,
+    Recipient,
+    RecipientLevel,
+    State,
+    in_subtree,
+    persons_of_force,
+)
 from monitoring.models import Incident
 
 # --- What an incident may point at ---------------------------------------------------
@@ -34,13 +43,12 @@ def incident_recipients(engagement: Engagement) -> QuerySet[Recipient]:
 
 def in_force(force: Recipient) -> Q:
     """Incidents, persons or anything else whose `recipient` is the force or one of its commands or units."""
-    return Q(recipient_id=force.pk) | Q(recipient__parent_id=force.pk) | Q(recipient__parent__parent_id=force.pk)
+    return in_subtree(force, "recipient")
 
 
 def force_persons(engagement: Engagement) -> QuerySet[PersonOfInterest]:
     """The persons of interest of the engagement recipient's whole force (any command or unit of it)."""
-    force = engagement.recipient.lineage()[0]
-    return PersonOfInterest.objects.filter(in_force(force)).select_related("recipient").order_by("full_name", "pk")
+    return persons_of_force(engagement.recipient)
 
 
 def incident_commanders(incident: Incident) -> list[CommandPeriod]:

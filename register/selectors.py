@@ -31,7 +31,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from hrddp import access
-from hrddp.models import CommandPeriod, Engagement, PersonOfInterest, Recipient, Role
+from hrddp.models import CommandPeriod, Engagement, PersonOfInterest, Recipient, Role, in_subtree
 from interventions.models import Exclusion
 from monitoring.incident_output import IncidentPresenter
 from monitoring.models import Incident, VerificationStatus
@@ -49,9 +49,7 @@ from register.models import (
 def recipient_subtree_ids(recipient: Recipient) -> list[int]:
     """The recipient and every command and unit below it (the tree has three levels at most). One query."""
     return list(
-        Recipient.objects.filter(
-            Q(pk=recipient.pk) | Q(parent_id=recipient.pk) | Q(parent__parent_id=recipient.pk)
-        ).values_list("pk", flat=True)
+        Recipient.objects.filter(in_subtree(recipient)).values_list("pk", flat=True)
     )
 
 

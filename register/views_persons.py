@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hrddp import access
-from hrddp.models import PersonOfInterest, Recipient
+from hrddp.models import PersonOfInterest, Recipient, in_subtree
 from interventions.exclusions import excluded_persons
 from monitoring.models import Incident
 from register import person_selectors as selectors
@@ -324,7 +324,7 @@ def command_period_new(request, pk):
     # The units of the person's force: the force, its commands and their units.
     force = person.recipient.lineage()[0]
     units = list(
-        Recipient.objects.filter(Q(pk=force.pk) | Q(parent_id=force.pk) | Q(parent__parent_id=force.pk))
+        Recipient.objects.filter(in_subtree(force))
         .select_related("parent__parent").order_by("name")
     )
     form = CommandPeriodForm(request.POST or None, units=units)

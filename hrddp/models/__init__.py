@@ -21,9 +21,13 @@ from hrddp.models.recipients import (
     Recipient,
     RecipientCategory,
     RecipientLevel,
+    in_subtree,
+    persons_of_force,
 )
 
 __all__ = [
+    "in_subtree",
+    "persons_of_force",
     "ActivityType",
     "AuditAction",
     "AuditEntry",

@@ -88,6 +88,26 @@ class Recipient(models.Model):
         ).filter(Q(command_periods__end_date__isnull=True) | Q(command_periods__end_date__gte=day)).distinct()
 
 
+def in_subtree(recipient: "Recipient", path: str = "") -> Q:
+    """Whatever sits at `path` ("" for recipients themselves, "recipient" for an incident or a person...) being
+    `recipient` or one of its commands or units below it (the tree has three levels at most)."""
+    prefix = f"{path}__" if path else ""
+    return (
+        Q(**{f"{prefix}pk": recipient.pk})
+        | Q(**{f"{prefix}parent_id": recipient.pk})
+        | Q(**{f"{prefix}parent__parent_id": recipient.pk})
+    )
+
+
+def persons_of_force(recipient: "Recipient"):
+    """The persons of interest of the recipient's whole force (any command or unit of it), A–Z."""
+    force = recipient.lineage()[0]
+    return (
+        PersonOfInterest.objects.filter(in_subtree(force, "recipient")).select_related("recipient")
+        .order_by("full_name", "pk")
+    )
+
+
 class PersonOfInterest(models.Model):
     """An individual in a recipient force, e.g. a commander (P¶12(a)(iii), P¶19)."""
 
