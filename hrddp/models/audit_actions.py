@@ -98,3 +98,21 @@ class AuditAction(models.TextChoices):
 
     # --- The account ---
     SIGN_OUT_EVERYWHERE = "sign_out_everywhere", _("Signed out of every session")
+    SIGN_IN = "sign_in", _("Signed in")
+    SIGN_IN_FAILED = "sign_in_failed", _("Failed to sign in")
+    LOCKED_OUT = "locked_out", _("Locked out after failed sign-ins")
+    ENROL_SECOND_FACTOR = "enrol_second_factor", _("Enrolled a second factor")
+    REMOVE_SECOND_FACTOR = "remove_second_factor", _("Removed a second factor")
+    GENERATE_RECOVERY_CODES = "generate_recovery_codes", _("Generated recovery codes")
+    USE_RECOVERY_CODE = "use_recovery_code", _("Signed in with a recovery code")
+    REAUTHENTICATE = "reauthenticate", _("Confirmed their identity again")
+    REVOKE_SESSION = "revoke_session", _("Ended a session")
+
+    # --- The API ---
+    CREATE_API_TOKEN = "create_api_token", _("Created an API token")
+    REVOKE_API_TOKEN = "revoke_api_token", _("Revoked an API token")
+
+    # --- Evidence and discussion on a case ---
+    ADD_EVIDENCE_FILE = "add_evidence_file", _("Added an evidence file")
+    REMOVE_EVIDENCE_FILE = "remove_evidence_file", _("Withdrew an evidence file")
+    ADD_COMMENT = "add_comment", _("Commented")
