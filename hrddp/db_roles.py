@@ -26,9 +26,10 @@ from django.conf import settings
 from django.db import connections, transaction
 
 APP_TABLE_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
-# Tables the app may read and append to, but never change: the audit trail, and the history of each
-# allegation's status (register.AllegationStatusChange: who moved it, in which role, when and why).
-APPEND_ONLY = ("hrddp_auditentry", "register_allegationstatuschange")
+# Tables the app may read and append to, but never change: the audit trail, the history of each
+# allegation's status (register.AllegationStatusChange: who moved it, in which role, when and why), and the
+# intercessions brought to the authorities (interventions.IntercessionCommunication: P¶27 counts from them).
+APPEND_ONLY = ("hrddp_auditentry", "register_allegationstatuschange", "interventions_intercessioncommunication")
 # Tables the app may only read.
 READ_ONLY = ("django_migrations",)
 

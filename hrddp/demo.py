@@ -41,6 +41,7 @@ from hrddp.models import (
     User,
 )
 from hrddp.services import engagement_open, engagement_transition
+from interventions.cases import case_set_course
 from interventions.letters import letter_draft, letter_issue, letter_record_dispatch
 from mitigation.models import (
     InterventionProcedure,
@@ -612,6 +613,32 @@ class _Scenario:
                 )
         self._step(e, 10, "pm.darvonia", "open_intercession",
                    "OHCHR corroborated two killings at a Unit 7 checkpoint; the radios were seen in use there.")
+        # The course of action agreed with the Chief of Mission, and the intercession letter that brings the
+        # grounds to the authorities (P¶26): what happens next depends on whether the violations continue.
+        com, pm = self.users["com.darvonia"], self.users["pm.darvonia"]
+        with _travel(9):
+            case_set_course(
+                case=e.open_intervention_case, by=com, strengthen_mitigation=False, report_to_oversight=False,
+                communicate_with_focal_point=True, exclude_individuals_or_units=True,
+                course_notes="Raise the killings with the North-East Police Commander; exclude Unit 7's checkpoint officers.",
+                corrective_measures=[],
+            )
+        self._step(e, 9, "com.darvonia", "record_course_of_action", "Agreed at the weekly meeting with the PM.")
+        with _travel(8):
+            focal = self.focal_esse
+            letter = letter_draft(
+                engagement=e, kind=LetterKind.INTERCESSION, language="en",
+                addressee=f"{focal.full_name}\n{focal.title}\n{focal.authority}", signatory=com, subject="",
+                body=(
+                    f"On {incident.occurred_on.day} {incident.occurred_on:%B %Y}, two traders were killed at an "
+                    "informal checkpoint on the road between Kael and Omri run by officers of Rapid Intervention Unit 7; OHCHR corroborated the killings. We ask that "
+                    "the officers be suspended pending an independent investigation, and that we be informed of "
+                    "its progress."
+                ),
+                by=pm,
+            )
+            letter_issue(letter=letter, by=com)
+            letter_record_dispatch(letter=letter, dispatched_on=timezone.localdate(), channel="Hand delivery", by=com)
 
     def meridia(self):
         e = self._open(

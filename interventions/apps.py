@@ -8,6 +8,7 @@ class InterventionsConfig(AppConfig):
     def ready(self):
         from hrddp.activity_rules import activity_target_rule_attach
         from hrddp.step_effects import step_effects_attach
+        from interventions import intercession
         from interventions.exclusions import excluded_target_refusal
         from interventions.services import ENGAGEMENT_STEP_EFFECTS
 
@@ -15,3 +16,6 @@ class InterventionsConfig(AppConfig):
         # and no new activity of the core may go to a unit this Action excluded.
         step_effects_attach(self.label, ENGAGEMENT_STEP_EFFECTS)
         activity_target_rule_attach(self.label, excluded_target_refusal)
+        # The policy's order on the decisions (P¶26–27) and the letters they are taken with.
+        intercession.attach(self.label)
+        intercession.connect(self.label)

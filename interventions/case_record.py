@@ -17,6 +17,9 @@ from interventions.models import InterventionCase, LetterKind
 TIMELINE_ACTIONS = {
     "open_intercession": "Intercession opened; report to the Chief of Mission",
     "update_case_report": "Report to the Chief of Mission updated",
+    "determine_grave_violation": "Grave violation determined on reliable information (P¶26)",
+    "withdraw_determination": "Determination of a grave violation withdrawn",
+    "record_intercession_made": "Intercession brought to the authorities (P¶26)",
     "set_course": "Course of action set",
     "record_course_of_action": "Course of action recorded",
     "set_suspension_evaluation": "Risks of suspending evaluated",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from hrddp import access
 from hrddp.models import AuditAction, State, User
@@ -138,6 +139,7 @@ def case_set_suspension_evaluation(
     if not evaluation:
         raise ValidationError({"evaluation": "Evaluate the risks of suspending, including to the safety of staff."})
     case.suspension_risk_evaluation = evaluation
+    case.suspension_evaluated_at, case.suspension_evaluated_by = timezone.now(), by
     hq_told = []
     if mandate_critically_affected and case.mandate_flagged_at is None:
         # The one way a mandate is flagged (P¶28): HQ hears the governing body must be advised, once.
@@ -146,7 +148,9 @@ def case_set_suspension_evaluation(
         hq_told = [u.pk for u in mandate_flag_set(case, by=by, reason=evaluation)]
     elif not mandate_critically_affected and case.mandate_flagged_at is None:
         case.mandate_critically_affected = False
-    case.save(update_fields=["suspension_risk_evaluation", "mandate_critically_affected"])
+    case.save(update_fields=[
+        "suspension_risk_evaluation", "suspension_evaluated_at", "suspension_evaluated_by", "mandate_critically_affected",
+    ])
     audit_record(
         engagement=case.engagement, actor=by, action=AuditAction.SET_SUSPENSION_EVALUATION, justification=evaluation,
         details={"case": case.pk, "mandate_critically_affected": case.mandate_critically_affected, "hq_notified": hq_told},

@@ -1,9 +1,10 @@
 """Forms of the intervention case page (Action 7, T/Box 7)."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import RiskElement
-from hrddp.forms import ModelMultipleChoiceField
+from hrddp.forms import DateField, ModelMultipleChoiceField
 from interventions.models import InterventionCase
 from mitigation.models import MeasureType
 
@@ -97,3 +98,25 @@ class MandateFlagForm(forms.Form):
 class GoverningBodyAdvisedForm(forms.Form):
     advised_on = forms.DateField(label="Date the governing body was advised", widget=forms.DateInput(attrs={"type": "date"}))
     how = forms.CharField(label="How it was advised", widget=forms.Textarea(attrs={"rows": 2}), max_length=20000)
+
+
+class IntercessionCommunicationForm(forms.Form):
+    communicated_on = DateField(
+        label=_("Date the grounds were brought to the authorities"), widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": _("Give the date the grounds were brought to the authorities."),
+            "invalid": _("Give the date as a real date."),
+        },
+    )
+    counterpart = forms.CharField(
+        label=_("Who received them"), max_length=300,
+        help_text=_("The recipient's focal point, or the official met."),
+    )
+    channel = forms.CharField(
+        label=_("Through which channel"), max_length=300,
+        help_text=_("The channel agreed in the intervention procedure: meeting, call, note verbale..."),
+    )
+    summary = forms.CharField(
+        label=_("What was brought to their attention, and their answer"), widget=forms.Textarea(attrs=TEXT),
+        max_length=20000,
+    )

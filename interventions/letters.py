@@ -25,6 +25,7 @@ from common.pdf import pdf_render, static_path_url
 from hrddp import access
 from hrddp.models import AuditAction, Engagement, Role, User
 from hrddp.services import audit_record
+from interventions.intercession import decision_step_pending
 from interventions.models import Letter, LetterKind, LetterSequence
 from mitigation.models import InterventionProcedure
 
@@ -277,11 +278,13 @@ def _file_name(letter: Letter) -> str:
     return letter.reference.replace("/", "-") + ".pdf"
 
 
-def letter_issue(*, letter: Letter, by: User) -> Letter:
+def letter_issue(*, letter: Letter, by: User, with_step: bool = False) -> Letter:
     """Issue a draft: render its PDF, store it with its SHA-256, date it, and audit it, all at once.
 
     Refuses (LetterAlreadyIssued) a letter issued before, and PermissionDenied
     to anyone but a Chief of Mission of the engagement who signs the letter.
+    A decision letter (suspension, resumption, cessation) is issued with its step
+    (interventions.intercession.letter_issue_with_step, which passes `with_step`).
     """
     stored_name = None
     try:
@@ -303,6 +306,12 @@ def letter_issue(*, letter: Letter, by: User) -> Letter:
                     "To sign it yourself, have the draft changed to name you."
                 )
             _validate_draft(current)
+            if not with_step and decision_step_pending(current):
+                raise LetterRefused(
+                    f"A {current.get_kind_display().split(' (')[0].lower()} letter is issued together with its "
+                    "decision: use the button that issues it and takes the step, so that the letter and the "
+                    "decision are one record."
+                )
             now = timezone.now()
             current.issued_at = now
             current.issued_by = by

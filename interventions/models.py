@@ -171,6 +171,11 @@ class InterventionCase(models.Model):
     governing_body_advised_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Who evaluated the risks of suspending, and when (the checklist's fourth item).
+    suspension_evaluated_at = models.DateTimeField(null=True, blank=True)
+    suspension_evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     why_suspension_skipped = models.TextField(blank=True)
     result = models.CharField(
         max_length=1, blank=True,
@@ -189,6 +194,28 @@ class InterventionCase(models.Model):
 
     def chosen_courses(self) -> list[str]:
         return [self._meta.get_field(name).verbose_name for name in self.COURSES if getattr(self, name)]
+
+
+class IntercessionCommunication(models.Model):
+    """The intercession brought to the national authorities through the agreed channel (P¶26, T/Box 7), when
+    it was not (or not only) by letter: with whom, when and how. Recorded once, never changed: a mistake is put
+    right by recording the communication again with a note."""
+
+    case = models.ForeignKey(InterventionCase, on_delete=models.PROTECT, related_name="communications")
+    communicated_on = models.DateField(help_text="The day the grounds were brought to the authorities' attention.")
+    counterpart = models.CharField(
+        max_length=300, help_text="Who received them: the recipient's focal point, or the official met."
+    )
+    channel = models.CharField(max_length=300, help_text="How: the agreed channel (meeting, call, note verbale...).")
+    summary = models.TextField(help_text="What was brought to their attention, and what they answered.")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["communicated_on", "pk"]
+
+    def __str__(self):
+        return f"Intercession with {self.counterpart} on {self.communicated_on:%Y-%m-%d}"
 
 
 class CriticalDifficultyReport(models.Model):

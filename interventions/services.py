@@ -6,7 +6,10 @@ from interventions.models import InterventionCase
 
 def intervention_case_open(*, engagement: Engagement, by: User, report: str) -> InterventionCase:
     case = InterventionCase.objects.create(engagement=engagement, opened_by=by, report=report)
-    case.incidents.set(engagement.incidents.filter(grave_violation=True, substantial_grounds=True))
+    # The incidents the Chief of Mission determined to be grave violations (P¶26), not those merely classified.
+    case.incidents.set(
+        engagement.incidents.filter(determinations__isnull=False, determinations__withdrawn_at__isnull=True).distinct()
+    )
     return case
 
 

@@ -11,6 +11,9 @@ urlpatterns = [
     path("intervention/<int:case_pk>/report/", views_cases.case_report, name="case_report"),
     path("intervention/<int:case_pk>/course/", views_cases.case_course, name="case_course"),
     path("intervention/<int:case_pk>/suspension/", views_cases.case_suspension, name="case_suspension"),
+    path(
+        "intervention/<int:case_pk>/intercession-made/", views_cases.case_communication, name="case_communication"
+    ),
     path("intervention/<int:case_pk>/skip-suspension/", views_cases.case_skip, name="case_skip"),
     path("intervention/<int:case_pk>/reports/", views_cases.case_critical_report, name="case_critical_report"),
     path(

@@ -15,13 +15,14 @@ from common.pdf import pdf_response
 from hrddp import access
 from hrddp.models import Engagement, State
 from interventions import cases as services
-from interventions import critical_reports
+from interventions import critical_reports, intercession
 from interventions.case_record import case_record, case_record_render_pdf, critical_report_render_pdf
 from interventions.forms_cases import (
     CaseReportForm,
     CourseForm,
     CriticalReportForm,
     GoverningBodyAdvisedForm,
+    IntercessionCommunicationForm,
     MandateFlagForm,
     SkipReasonForm,
     SuspensionEvaluationForm,
@@ -96,18 +97,52 @@ def _page(request, perms: access.EngagementAccess, case, *, forms=None, status=2
             and perms.may_record_governing_body_advised
         ):
             context["governing_body_form"] = forms.get("governing_body") or GoverningBodyAdvisedForm()
+        context.update(intercession.case_checklist(case))
+        if is_open and (may_prepare or may_decide) and engagement.state in (State.INTERCESSION, State.SUSPENDED):
+            context["communication_form"] = forms.get("communication") or IntercessionCommunicationForm()
+        context["communications"] = list(case.communications.select_related("recorded_by"))
         context["is_current"] = is_current
         if is_current and perms.may_draft_letter:
-            base = reverse("letter_new", args=[engagement.pk])
-            context["letter_links"] = [
-                {"url": f"{base}?kind={LETTER_AFTER[a].value}", "label": LETTER_AFTER[a].label}
-                for a in dict.fromkeys(context["actions"]) if a in LETTER_AFTER
-            ]
+            context["letter_links"] = _letter_links(engagement, case, context)
         context["earlier_cases"] = list(
             engagement.intervention_cases.exclude(pk=case.pk).order_by("-opened_at", "-pk").only("pk", "opened_at", "result", "closed_at")
         )
     context["show_steps"] = case is None or context.get("is_current", False)
     return render(request, "interventions/case_detail.html", context, status=status)
+
+
+def _letter_links(engagement: Engagement, case: InterventionCase, context: dict) -> list[dict]:
+    """The letters the case calls for now: the intercession letter until the intercession is made, the letter
+    of each decision open from here (it is issued with the decision), and those that follow the steps taken; a
+    draft already written is linked instead, and a kind already issued for the case is not offered again."""
+    base = reverse("letter_new", args=[engagement.pk])
+    case_letters = list(engagement.letters.filter(created_at__gte=case.opened_at).order_by("pk").only(
+        "pk", "kind", "reference", "issued_at"
+    ))
+    issued = {letter.kind for letter in case_letters if letter.issued_at is not None}
+    drafts = {letter.kind: letter for letter in case_letters if letter.issued_at is None}
+    kinds = []
+    if case.closed_at is None:
+        if engagement.state == State.INTERCESSION and context.get("intercession") is None:
+            kinds.append(LetterKind.INTERCESSION)
+        kinds += [
+            intercession.STEP_LETTER[step] for step in ("suspend", "resume", "cease")
+            if engagement.state in intercession.STEP_SOURCES[step]
+        ]
+    kinds += [LETTER_AFTER[a] for a in context["actions"] if a in LETTER_AFTER]
+    links = []
+    for kind in dict.fromkeys(LetterKind(k) for k in kinds):
+        if kind in issued:
+            continue
+        draft = drafts.get(kind)
+        if draft is not None:
+            links.append({
+                "url": reverse("letter_detail", args=[engagement.pk, draft.pk]),
+                "label": f"{kind.label}: draft {draft.reference}", "draft": True,
+            })
+        else:
+            links.append({"url": f"{base}?kind={kind.value}", "label": kind.label})
+    return links
 
 
 @login_required
@@ -265,4 +300,18 @@ def critical_report_pdf(request, pk, case_pk, report_pk):
     return pdf_response(
         critical_report_render_pdf(engagement, report),
         filename=f"{engagement.reference}-case-{case.pk}-report-{report.pk}.pdf",
+    )
+
+
+@login_required
+@require_POST
+def case_communication(request, pk, case_pk):
+    """The intercession brought to the authorities through the agreed channel (P¶26), recorded by the PM or COM."""
+    return _post(
+        request, pk, case_pk, key="communication", form_class=IntercessionCommunicationForm, needs_decide=False,
+        call=lambda case, data: intercession.intercession_communication_record(
+            by=request.user, case=case, communicated_on=data["communicated_on"], counterpart=data["counterpart"],
+            channel=data["channel"], summary=data["summary"],
+        ),
+        done="Intercession recorded: P¶27 counts continuing violations from its date.",
     )

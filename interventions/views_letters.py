@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.pdf import pdf_response
 from hrddp import access
 from hrddp.models import Engagement, State
-from interventions import letters
+from hrddp.services import EngagementChangedMeanwhile, TransitionRefused
+from interventions import intercession, letters
 from interventions.forms import DispatchForm, LetterForm
 from interventions.models import Letter, LetterKind
 
@@ -47,10 +48,21 @@ def _suggested_kind(engagement: Engagement) -> str:
     return LetterKind.NOTIFICATION
 
 
-def _detail(request, perms: access.EngagementAccess, letter, *, status=200, refusals=(), dispatch_form=None):
+def _detail(
+    request, perms: access.EngagementAccess, letter, *, status=200, refusals=(), dispatch_form=None, justification="",
+):
+    # A decision letter is issued with its step: the page shows the step's other conditions before the button.
+    step = None if letter.is_issued else intercession.decision_step_pending(letter)
+    decision = {}
+    if step is not None and perms.may_issue_letter:
+        decision = {
+            "decision_step": step, "decision_button": intercession.STEP_BUTTONS[step],
+            "decision_refusals": intercession.refusals_besides_letter(perms.engagement, step),
+            "revision": perms.engagement.revision, "justification": justification,
+        }
     return render(
         request, "interventions/letter_detail.html",
-        {
+        decision | {
             "engagement": perms.engagement,
             "letter": letter,
             "corrections": letter.corrections.order_by("pk"),
@@ -186,8 +198,24 @@ def letter_issue(request, pk, letter_pk):
     perms, letter = _letter(request, pk, letter_pk)
     engagement = perms.engagement
     perms.require_decide()
+    step = None if letter.is_issued else intercession.decision_step_pending(letter)
+    justification = request.POST.get("justification", "")
     try:
-        issued = letters.letter_issue(letter=letter, by=request.user)
+        if step is not None:
+            try:
+                revision = int(request.POST.get("revision", ""))
+            except ValueError:
+                revision = None
+            issued = intercession.letter_issue_with_step(
+                letter=letter, by=request.user, justification=justification, expected_revision=revision,
+            )
+        else:
+            issued = letters.letter_issue(letter=letter, by=request.user)
+    except TransitionRefused as exc:
+        return _detail(request, perms, letter, status=400, refusals=exc.reasons, justification=justification)
+    except EngagementChangedMeanwhile as exc:
+        perms.engagement.refresh_from_db()
+        return _detail(request, perms, letter, status=409, refusals=[exc.message], justification=justification)
     except letters.LetterAlreadyIssued as exc:
         letter.refresh_from_db()
         return _detail(request, perms, letter, status=409, refusals=[str(exc)])
@@ -195,6 +223,13 @@ def letter_issue(request, pk, letter_pk):
         return _detail(request, perms, letter, status=400, refusals=[str(exc)])
     except ValidationError as exc:
         return _detail(request, perms, letter, status=400, refusals=exc.messages)
+    if step is not None:
+        messages.success(
+            request,
+            f"Letter {issued.reference} issued and the decision taken: {intercession.STEP_WORDS[step]}. "
+            "Record the letter's dispatch once it has been sent.",
+        )
+        return redirect("letter_detail", pk=engagement.pk, letter_pk=letter.pk)
     messages.success(request, f"Letter {issued.reference} issued. Record its dispatch once it has been sent.")
     return redirect("letter_detail", pk=engagement.pk, letter_pk=letter.pk)
 

@@ -36,7 +36,7 @@ from assessments.models import (
 )
 from hrddp.models import PRE_ACTIVE_STATES, ActivityType, AuditEntry, Engagement, State, SupportActivity, User
 from hrddp.services import EngagementChangedMeanwhile, TransitionRefused, engagement_transition
-from interventions.models import InterventionCase, Letter, LetterKind
+from interventions.models import IntercessionCommunication, InterventionCase, Letter, LetterKind
 from mitigation.models import InterventionProcedure, MeasureType, MitigationMeasure, MitigationPlan
 from monitoring.models import Channel, GraveViolationDetermination, Incident, VerificationStatus
 from tests.factories import EngagementFactory, FocalPointFactory, SupportActivityFactory, UserFactory
@@ -304,11 +304,13 @@ def approved_support(engagement: Engagement, *, rating: str = "medium", residual
 def grave_incident(
     engagement: Engagement, *, grave: bool = True, substantial: bool = True, logged_by: User | None = None,
     description: str = "Two traders reported killed at an informal checkpoint run by officers of the unit.",
+    occurred_on: date | None = None,
 ) -> Incident:
     """An incident, by default a grave violation with substantial grounds (P¶26) as the Chief of Mission
-    determined them (a determination in force, written directly)."""
+    determined them (a determination in force, written directly), three days ago."""
     incident = Incident.objects.create(
-        engagement=engagement, recipient=engagement.recipient, occurred_on=timezone.localdate() - timedelta(days=3),
+        engagement=engagement, recipient=engagement.recipient,
+        occurred_on=occurred_on or timezone.localdate() - timedelta(days=3),
         place="Road between Kael and Omri", description=description, channel=Channel.UN_MONITORING,
         verification_status=VerificationStatus.CORROBORATED if substantial else VerificationStatus.UNVERIFIED,
         grave_violation=grave, substantial_grounds=substantial, logged_by=logged_by,
@@ -343,6 +345,38 @@ def open_case(
     )
     case.incidents.set(list(incidents))
     return case
+
+
+def intercession_made(
+    case: InterventionCase, *, on: date | None = None, by: User | None = None,
+    counterpart: str = "Col. Anna Reyes, the Ministry's focal point",
+) -> IntercessionCommunication:
+    """The grounds brought to the authorities through the agreed channel (P¶26), two days ago by default."""
+    return IntercessionCommunication.objects.create(
+        case=case, communicated_on=on or timezone.localdate() - timedelta(days=2), counterpart=counterpart,
+        channel="Meeting at the Ministry of the Interior", summary="The killings at the Kael checkpoint.",
+        recorded_by=by or _someone(),
+    )
+
+
+def continuing_violation(engagement: Engagement, *, on: date | None = None) -> Incident:
+    """A grave violation determined on an incident after the intercession (P¶27), yesterday by default."""
+    return grave_incident(
+        engagement, occurred_on=on or timezone.localdate() - timedelta(days=1),
+        description="A detainee reported beaten at the Kael post after the intercession.",
+    )
+
+
+def interceded_and_continuing(case: InterventionCase) -> InterventionCase:
+    """The intercession made two days ago and a grave violation determined since: suspension may be decided."""
+    intercession_made(case)
+    continuing_violation(case.engagement)
+    return case
+
+
+def decision_letter_issued(engagement: Engagement, kind: str) -> Letter:
+    """The letter a decision is taken with (suspension, resumption, cessation), issued."""
+    return issue_notification_letter(engagement, kind=kind)
 
 
 SUSPENSION_RISKS = "Staff at the Esse site could be threatened; movements restricted for two weeks; no mandate impact."
@@ -387,18 +421,28 @@ _READY: dict[tuple[str, str], Callable[[Engagement], object]] = {
     ("record_course_of_action", State.INTERCESSION): lambda e: (approved_support(e), open_case(e)),
     ("resolve", State.INTERCESSION): lambda e: (approved_support(e), open_case(e, course_recorded=True)),
     ("suspend", State.INTERCESSION): lambda e: (
-        approved_support(e), open_case(e, course_recorded=True, suspension_risk_evaluation=SUSPENSION_RISKS)
+        approved_support(e),
+        interceded_and_continuing(open_case(e, course_recorded=True, suspension_risk_evaluation=SUSPENSION_RISKS)),
+        decision_letter_issued(e, LetterKind.SUSPENSION),
     ),
     ("resume", State.SUSPENDED): lambda e: (
         approved_support(e),
-        open_case(e, course_recorded=True, suspension_risk_evaluation=SUSPENSION_RISKS, result="B"),
+        interceded_and_continuing(
+            open_case(e, course_recorded=True, suspension_risk_evaluation=SUSPENSION_RISKS, result="B")
+        ),
+        decision_letter_issued(e, LetterKind.SUSPENSION), decision_letter_issued(e, LetterKind.RESUMPTION),
     ),
     ("cease", State.INTERCESSION): lambda e: (
-        approved_support(e), open_case(e, course_recorded=True, why_suspension_skipped=WHY_SKIP_SUSPENSION)
+        approved_support(e),
+        interceded_and_continuing(open_case(e, course_recorded=True, why_suspension_skipped=WHY_SKIP_SUSPENSION)),
+        decision_letter_issued(e, LetterKind.CESSATION),
     ),
     ("cease", State.SUSPENDED): lambda e: (
         approved_support(e),
-        open_case(e, course_recorded=True, suspension_risk_evaluation=SUSPENSION_RISKS, result="B"),
+        interceded_and_continuing(
+            open_case(e, course_recorded=True, suspension_risk_evaluation=SUSPENSION_RISKS, result="B")
+        ),
+        decision_letter_issued(e, LetterKind.SUSPENSION), decision_letter_issued(e, LetterKind.CESSATION),
     ),
     **{("withdraw_request", state): (lambda e: None) for state in PRE_ACTIVE_STATES},
 }

@@ -4,7 +4,7 @@ cessation (domain.md section 3, transitions 12-17; P¶25-28, T/Box 7)."""
 import pytest
 
 from hrddp.models import State
-from interventions.models import InterventionCase
+from interventions.models import InterventionCase, LetterKind
 from tests.builders import (
     COM,
     PM_OR_COM,
@@ -14,8 +14,10 @@ from tests.builders import (
     assert_forbidden,
     assert_refused,
     assert_taken,
+    decision_letter_issued,
     engagement_ready_for,
     grave_incident,
+    interceded_and_continuing,
     open_case,
     right_role_cases,
     wrong_role_cases,
@@ -169,7 +171,10 @@ def test_it_refuses_to_resolve_before_a_course_of_action_is_recorded(office_a, c
 
 def test_suspending_sets_result_b_and_keeps_the_case_open(office_a, com):
     engagement = in_state(office_a, State.INTERCESSION)
-    case = open_case(engagement, course_recorded=True, suspension_risk_evaluation=SUSPENSION_RISKS)
+    case = interceded_and_continuing(
+        open_case(engagement, course_recorded=True, suspension_risk_evaluation=SUSPENSION_RISKS)
+    )
+    decision_letter_issued(engagement, LetterKind.SUSPENSION)
     InterventionCase.objects.filter(pk=case.pk).update(mandate_critically_affected=True)
 
     assert_taken(engagement, "suspend", com, to=State.SUSPENDED)
@@ -180,14 +185,16 @@ def test_suspending_sets_result_b_and_keeps_the_case_open(office_a, com):
 
 def test_suspension_needs_a_course_of_action_recorded_first(office_a, com):
     engagement = in_state(office_a, State.INTERCESSION)
-    open_case(engagement, course_recorded=False, suspension_risk_evaluation=SUSPENSION_RISKS)
+    interceded_and_continuing(open_case(engagement, course_recorded=False, suspension_risk_evaluation=SUSPENSION_RISKS))
+    decision_letter_issued(engagement, LetterKind.SUSPENSION)
 
     assert assert_refused(engagement, "suspend", com, NO_COURSE_RECORDED) == [NO_COURSE_RECORDED]
 
 
 def test_suspension_needs_the_risks_of_suspending_evaluated(office_a, com):
     engagement = in_state(office_a, State.INTERCESSION)
-    open_case(engagement, course_recorded=True, suspension_risk_evaluation="  ")
+    interceded_and_continuing(open_case(engagement, course_recorded=True, suspension_risk_evaluation="  "))
+    decision_letter_issued(engagement, LetterKind.SUSPENSION)
 
     assert assert_refused(engagement, "suspend", com, RISKS_NOT_EVALUATED) == [RISKS_NOT_EVALUATED]
 
@@ -211,6 +218,7 @@ def test_suspension_is_refused_when_there_is_no_open_case(office_a, com):
 def test_resuming_support_closes_the_case(office_a, com):
     engagement = in_state(office_a, State.SUSPENDED)
     case = open_case(engagement, course_recorded=True, suspension_risk_evaluation=SUSPENSION_RISKS, result="B")
+    decision_letter_issued(engagement, LetterKind.RESUMPTION)
     evidence = "The unit was disbanded and its commander prosecuted."
 
     assert_taken(engagement, "resume", com, to=State.ACTIVE, justification=evidence)
@@ -228,6 +236,7 @@ def test_support_ceases_after_a_suspension_without_any_further_reason(office_a, 
     engagement = in_state(office_a, State.SUSPENDED)
     case = open_case(engagement, course_recorded=True, suspension_risk_evaluation=SUSPENSION_RISKS, result="B")
     assert case.why_suspension_skipped == ""
+    decision_letter_issued(engagement, LetterKind.CESSATION)
 
     assert_taken(engagement, "cease", com, to=State.CEASED, justification="Violations continue after six months.")
 
@@ -252,7 +261,10 @@ def test_a_blank_reason_for_skipping_suspension_is_no_reason(office_a, com):
 
 def test_cessation_straight_from_intercession_is_allowed_once_the_reason_is_recorded(office_a, com):
     engagement = in_state(office_a, State.INTERCESSION)
-    case = open_case(engagement, course_recorded=True, why_suspension_skipped=WHY_SKIP_SUSPENSION)
+    case = interceded_and_continuing(
+        open_case(engagement, course_recorded=True, why_suspension_skipped=WHY_SKIP_SUSPENSION)
+    )
+    decision_letter_issued(engagement, LetterKind.CESSATION)
 
     assert_taken(engagement, "cease", com, to=State.CEASED)
 

@@ -358,7 +358,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state, source=State.INTERCESSION, target=State.ACTIVE,
-        conditions=[guards.course_of_action_recorded_before_result],
+        conditions=[guards.course_of_action_recorded_before_result, guards.attached("resolve")],
         **_step(AuditAction.RESOLVE, StepBy.DECIDE),
     )
     def resolve(self, *, by, justification):
@@ -366,7 +366,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state, source=State.INTERCESSION, target=State.SUSPENDED,
-        conditions=[guards.course_of_action_recorded, guards.suspension_risks_evaluated],
+        conditions=[guards.course_of_action_recorded, guards.suspension_risks_evaluated, guards.attached("suspend")],
         **_step(AuditAction.SUSPEND, StepBy.DECIDE, "danger"),
     )
     def suspend(self, *, by, justification):
@@ -374,6 +374,7 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state, source=State.SUSPENDED, target=State.ACTIVE,
+        conditions=[guards.attached("resume")],
         **_step(AuditAction.RESUME, StepBy.DECIDE),
     )
     def resume(self, *, by, justification):
@@ -381,11 +382,12 @@ class Engagement(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state, source=State.INTERCESSION, target=State.CEASED,
-        conditions=[guards.suspension_skip_explained],
+        conditions=[guards.suspension_skip_explained, guards.attached("cease")],
         **_step(AuditAction.CEASE, StepBy.DECIDE, "danger"),
     )
     @transition(
         field=state, source=State.SUSPENDED, target=State.CEASED,
+        conditions=[guards.attached("cease")],
         **_step(AuditAction.CEASE, StepBy.DECIDE, "danger"),
     )
     def cease(self, *, by, justification):
