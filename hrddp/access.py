@@ -75,7 +75,8 @@ _DOMAIN_MODELS = [
     "mitigation.mitigationplan", "mitigation.mitigationmeasure",
     "monitoring.incident", "monitoring.indicatormeasurement",
     "mitigation.interventionprocedure", "interventions.letter", "interventions.interventioncase",
-    "interventions.exclusion",
+    "interventions.exclusion", "interventions.intercessioncommunication", "interventions.criticaldifficultyreport",
+    "monitoring.graveviolationdetermination", "monitoring.corroboratingsource",
     # The register (shown in the admin only; written on its own pages through its services).
     "register.personalias", "register.allegation", "register.allegationsource", "register.allegationstatuschange",
     "register.accountabilitystep", "register.supportcontinuation", "register.namescreening",

@@ -5,7 +5,13 @@ letters, and audits each step."""
 from django.contrib import admin
 
 from hrddp.admin_scoping import ReadOnlyAdmin
-from interventions.models import Exclusion, InterventionCase, Letter
+from interventions.models import (
+    CriticalDifficultyReport,
+    Exclusion,
+    IntercessionCommunication,
+    InterventionCase,
+    Letter,
+)
 
 
 @admin.register(Letter)
@@ -31,3 +37,19 @@ class ExclusionAdmin(ReadOnlyAdmin):
     engagement_path = "engagement"
     list_display = ["engagement", "person", "unit", "excluded_at", "lifted_at"]
     list_select_related = ["engagement", "person", "unit"]
+
+
+@admin.register(IntercessionCommunication)
+class IntercessionCommunicationAdmin(ReadOnlyAdmin):
+    # Recorded on the case page (interventions.intercession), which audits it; kept as it was recorded.
+    engagement_path = "case__engagement"
+    list_display = ["case", "communicated_on", "counterpart", "recorded_by", "recorded_at"]
+    list_select_related = ["case__engagement", "recorded_by"]
+
+
+@admin.register(CriticalDifficultyReport)
+class CriticalDifficultyReportAdmin(ReadOnlyAdmin):
+    # Written and sent from the case page (P¶25); its text is on the change page only, as on the case page.
+    engagement_path = "case__engagement"
+    list_display = ["case", "written_by", "written_at", "sent_at"]
+    list_select_related = ["case__engagement", "written_by"]

@@ -124,7 +124,8 @@ class CorroboratingSource(models.Model):
         ordering = ["recorded_at", "pk"]
 
     def __str__(self):
-        return f"{self.source_reliability}{self.information_credibility} — {self.description[:60]}"
+        # Not the description: who or what the source is stays under the confidential access.
+        return f"Source graded {self.source_reliability}{self.information_credibility} of incident {self.incident_id}"
 
 
 class GraveViolationDetermination(models.Model):

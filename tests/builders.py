@@ -603,8 +603,8 @@ def workflow_records(engagement: Engagement, *, actor: User | None = None) -> di
     from guardian.shortcuts import assign_perm
 
     from hrddp.models import EngagementGroupObjectPermission, EngagementUserObjectPermission
-    from interventions.models import Exclusion
-    from monitoring.models import IndicatorMeasurement
+    from interventions.models import CriticalDifficultyReport, Exclusion
+    from monitoring.models import CorroboratingSource, IndicatorMeasurement
 
     actor = actor or _someone()
     assessment = complete_assessment(engagement)
@@ -639,6 +639,16 @@ def workflow_records(engagement: Engagement, *, actor: User | None = None) -> di
         ),
         "audit entry": AuditEntry.objects.create(
             engagement=engagement, actor=actor, action="open", to_state=State.DRAFT, justification="Request received."
+        ),
+        "grave violation determination": incident.determinations.get(),
+        "corroborating source": CorroboratingSource.objects.create(
+            incident=incident, description="A nurse at the Kael clinic.", source_reliability="B",
+            information_credibility="2", recorded_by=actor,
+        ),
+        "intercession communication": intercession_made(case, by=actor),
+        "critical difficulty report": CriticalDifficultyReport.objects.create(
+            case=case, circumstances="Two traders killed.", measures="Unit 7 excluded.",
+            recommendations="Intercede with the commander.", written_by=actor,
         ),
         "user grant": EngagementUserObjectPermission.objects.get(content_object=engagement, user=delegate),
         "group grant": EngagementGroupObjectPermission.objects.get(content_object=engagement, group=group),

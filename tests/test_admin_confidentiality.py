@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from hrddp.admin_scoping import offered_lookups
 from hrddp.models import AuditEntry, Engagement, Office, PersonOfInterest, Project, Recipient, SupportActivity
-from interventions.models import Exclusion, InterventionCase
-from monitoring.models import CONFIDENTIAL_FIELDS, Incident
+from interventions.models import CriticalDifficultyReport, Exclusion, IntercessionCommunication, InterventionCase
+from monitoring.models import CONFIDENTIAL_FIELDS, CorroboratingSource, GraveViolationDetermination, Incident
 from register.models import AccountabilityStep, Allegation, AllegationSource, AllegationStatusChange
 from tests.builders import workflow_records
 from tests.test_incident_helpers import grant
@@ -34,6 +34,10 @@ SENSITIVE = {
     Allegation: {"summary"},
     AllegationSource: {"description"},
     Exclusion: {"reason", "lift_reason"},
+    CorroboratingSource: {"description"},
+    GraveViolationDetermination: {"reasons", "withdrawal_reason"},
+    CriticalDifficultyReport: {"circumstances", "measures", "recommendations"},
+    IntercessionCommunication: {"summary"},
 }
 
 OUR_APPS = {"hrddp", "assessments", "mitigation", "monitoring", "interventions", "portfolio", "imports", "register"}
@@ -237,6 +241,18 @@ def test_with_the_grant_the_change_page_shows_them_and_the_changelist_still_does
     assert all(marker in change for marker in MARKERS.values())
     _assert_no_marker(client.get(_changelist(Incident)), *MARKERS.values())
     assert client.get(_changelist(Incident), {"victims__icontains": "VICTIM"}).status_code == 400
+
+
+def test_who_or_what_a_corroborating_source_is_shows_only_with_the_grant(client, pm, records):
+    # Given a corroborating source whose description names the source
+    source = records["corroborating source"]
+    CorroboratingSource.objects.filter(pk=source.pk).update(description=SOURCE)
+    client.force_login(pm)
+
+    # Then its change page hides it without the engagement's confidential access, and shows it with it
+    _assert_no_marker(client.get(_page(source, "change")), SOURCE)
+    grant(pm, records["engagement"])
+    assert SOURCE in client.get(_page(source, "change")).content.decode()
 
 
 @pytest.mark.parametrize("who", ["pm", "hq", "outsider"])

@@ -43,6 +43,8 @@ WORKFLOW_KINDS = [
     "audit entry", "user grant", "group grant",
     "person alias", "allegation", "allegation source", "allegation status change", "accountability step",
     "incident accountability step", "name screening", "name screening line", "support continuation",
+    "grave violation determination", "corroborating source", "intercession communication",
+    "critical difficulty report",
 ]
 GRANT_KINDS = {"user grant", "group grant"}
 
