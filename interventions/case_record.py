@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from common.pdf import pdf_render, static_path_url
 from hrddp.models import Engagement
-from interventions import letters
+from interventions import intercession, letters
 from interventions.models import InterventionCase, LetterKind
 
 # The audit entries that make up a case's timeline, with how they read.
@@ -88,7 +88,7 @@ def case_record(engagement: Engagement, case: InterventionCase) -> dict:
         if letter.dispatched_on:
             timeline.append({
                 "at": letter.dispatched_on, "what": f"Letter {letter.reference} dispatched",
-                "who": None, "text": letter.dispatch_channel, "kind": "letter", "letter": letter,
+                "who": None, "text": letter.dispatch_channel, "kind": "letter", "letter": letter, "date_only": True,
             })
     for incident in incidents:
         timeline.append({
@@ -122,6 +122,8 @@ def case_record_render_pdf(engagement: Engagement, case: InterventionCase) -> by
         "interventions/pdf/case_record.html",
         {
             "engagement": engagement, "printed_at": timezone.now(), **case_record(engagement, case),
+            **intercession.case_checklist(case),
+            "communications": list(case.communications.select_related("recorded_by")),
             "stylesheets": [static_path_url(letters.LETTER_STYLESHEET)],
         },
     )

@@ -180,3 +180,31 @@ def test_the_case_page_runs_the_same_number_of_queries_however_long_the_case(cli
 
     # Given a short case and a long one, the page costs the same
     assert queries_for(0) == queries_for(4)
+
+
+def test_the_page_and_the_pdf_show_a_dispatched_letter_and_the_intercession_made(client, case, com):
+    # Given an intercession letter issued and dispatched, and a communication with the focal point
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from interventions.models import Letter, LetterKind
+    from tests.builders import intercession_made
+
+    Letter.objects.create(
+        engagement=case.engagement, kind=LetterKind.INTERCESSION, reference="AAA/L/077", addressee="The Minister",
+        subject="Intercession", body="The killings.", signatory=com, issued_at=timezone.now(), issued_by=com,
+        letter_date=timezone.localdate(), dispatched_on=timezone.localdate(), dispatch_channel="Hand delivery",
+    )
+    intercession_made(case, on=timezone.localdate() - timedelta(days=1), by=com)
+    client.force_login(com)
+
+    # Then the page shows the dispatch on its timeline and the intercession on its checklist, and so does the PDF
+    page = client.get(reverse("case_detail", args=[case.engagement_id, case.pk]))
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "Letter AAA/L/077 dispatched" in content and "Intercession brought to the authorities (P¶26)" in content
+    pdf = client.get(reverse("case_pdf", args=[case.engagement_id, case.pk]))
+    assert pdf.status_code == 200
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "AAA/L/077" in text and "Col. Anna Reyes" in text and "In the policy's order" in text
