@@ -31,25 +31,17 @@ from hrddp.guards import step_rule_attach
 from hrddp.lifecycle import refusal_reasons
 from hrddp.models import AuditAction, Engagement, State, User
 from hrddp.services import EngagementChangedMeanwhile, TransitionRefused, audit_record, engagement_transition
+from interventions import letters as letter_services
+from interventions.decision_letters import (
+    DECISION_LETTERS,
+    STEP_LETTER,
+    STEP_WORDS,
+    decision_step_pending,
+)
 from interventions.models import IntercessionCommunication, InterventionCase, Letter, LetterKind
 from monitoring.models import GraveViolationDetermination
 
 _TEXT_MAX = 20000
-
-# The decisions taken with their letter, and the states each is taken from.
-DECISION_LETTERS = {LetterKind.SUSPENSION: "suspend", LetterKind.RESUMPTION: "resume", LetterKind.CESSATION: "cease"}
-STEP_LETTER = {step: kind for kind, step in DECISION_LETTERS.items()}
-STEP_SOURCES = {
-    "suspend": {State.INTERCESSION}, "resume": {State.SUSPENDED}, "cease": {State.INTERCESSION, State.SUSPENDED},
-}
-# How each decision reads in a sentence, and on the button that issues its letter.
-STEP_WORDS = {"suspend": "suspension", "resume": "resumption", "cease": "ceasing support"}
-STEP_BUTTONS = {
-    "suspend": "Sign, issue the letter and suspend support",
-    "resume": "Sign, issue the letter and resume support",
-    "cease": "Sign, issue the letter and cease support",
-}
-
 
 @dataclass(frozen=True)
 class Intercession:
@@ -247,15 +239,6 @@ def intercession_communication_record(
     return communication
 
 
-def decision_step_pending(letter: Letter) -> str | None:
-    """The step a decision letter is to be issued with, when the engagement is where that step is taken (a
-    correction of an issued letter is issued on its own)."""
-    step = DECISION_LETTERS.get(letter.kind)
-    if step is None or letter.corrects_id is not None or letter.engagement.state not in STEP_SOURCES[step]:
-        return None
-    return step
-
-
 def refusals_besides_letter(engagement: Engagement, step: str) -> list[str]:
     """Why `step` cannot be taken now, leaving out that its letter is not issued (it is being issued with it)."""
     letter_reasons = set(filter(None, [_letter_refusal(step)(engagement)]))
@@ -267,8 +250,6 @@ def letter_issue_with_step(
 ) -> Letter:
     """Issue a decision letter (suspension, resumption, cessation) and take its step, all or nothing: the
     letter is not issued when any other condition of the step fails, and the step is not taken without it."""
-    from interventions import letters as letter_services
-
     engagement = letter.engagement
     step = decision_step_pending(letter)
     if step is None:

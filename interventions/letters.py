@@ -25,7 +25,7 @@ from common.pdf import pdf_render, static_path_url
 from hrddp import access
 from hrddp.models import AuditAction, Engagement, Role, User
 from hrddp.services import audit_record
-from interventions.intercession import decision_step_pending
+from interventions.decision_letters import decision_step_pending
 from interventions.models import Letter, LetterKind, LetterSequence
 from mitigation.models import InterventionProcedure
 

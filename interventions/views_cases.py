@@ -15,7 +15,7 @@ from common.pdf import pdf_response
 from hrddp import access
 from hrddp.models import Engagement, State
 from interventions import cases as services
-from interventions import critical_reports, intercession
+from interventions import critical_reports, decision_letters, intercession
 from interventions.case_record import case_record, case_record_render_pdf, critical_report_render_pdf
 from interventions.forms_cases import (
     CaseReportForm,
@@ -126,8 +126,8 @@ def _letter_links(engagement: Engagement, case: InterventionCase, context: dict)
         if engagement.state == State.INTERCESSION and context.get("intercession") is None:
             kinds.append(LetterKind.INTERCESSION)
         kinds += [
-            intercession.STEP_LETTER[step] for step in ("suspend", "resume", "cease")
-            if engagement.state in intercession.STEP_SOURCES[step]
+            decision_letters.STEP_LETTER[step] for step in ("suspend", "resume", "cease")
+            if engagement.state in decision_letters.STEP_SOURCES[step]
         ]
     kinds += [LETTER_AFTER[a] for a in context["actions"] if a in LETTER_AFTER]
     links = []

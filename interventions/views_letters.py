@@ -15,7 +15,7 @@ from common.pdf import pdf_response
 from hrddp import access
 from hrddp.models import Engagement, State
 from hrddp.services import EngagementChangedMeanwhile, TransitionRefused
-from interventions import intercession, letters
+from interventions import decision_letters, intercession, letters
 from interventions.forms import DispatchForm, LetterForm
 from interventions.models import Letter, LetterKind
 
@@ -52,11 +52,11 @@ def _detail(
     request, perms: access.EngagementAccess, letter, *, status=200, refusals=(), dispatch_form=None, justification="",
 ):
     # A decision letter is issued with its step: the page shows the step's other conditions before the button.
-    step = None if letter.is_issued else intercession.decision_step_pending(letter)
+    step = None if letter.is_issued else decision_letters.decision_step_pending(letter)
     decision = {}
     if step is not None and perms.may_issue_letter:
         decision = {
-            "decision_step": step, "decision_button": intercession.STEP_BUTTONS[step],
+            "decision_step": step, "decision_button": decision_letters.STEP_BUTTONS[step],
             "decision_refusals": intercession.refusals_besides_letter(perms.engagement, step),
             "revision": perms.engagement.revision, "justification": justification,
         }
@@ -198,7 +198,7 @@ def letter_issue(request, pk, letter_pk):
     perms, letter = _letter(request, pk, letter_pk)
     engagement = perms.engagement
     perms.require_decide()
-    step = None if letter.is_issued else intercession.decision_step_pending(letter)
+    step = None if letter.is_issued else decision_letters.decision_step_pending(letter)
     justification = request.POST.get("justification", "")
     try:
         if step is not None:
@@ -226,7 +226,7 @@ def letter_issue(request, pk, letter_pk):
     if step is not None:
         messages.success(
             request,
-            f"Letter {issued.reference} issued and the decision taken: {intercession.STEP_WORDS[step]}. "
+            f"Letter {issued.reference} issued and the decision taken: {decision_letters.STEP_WORDS[step]}. "
             "Record the letter's dispatch once it has been sent.",
         )
         return redirect("letter_detail", pk=engagement.pk, letter_pk=letter.pk)
