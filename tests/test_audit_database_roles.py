@@ -191,6 +191,40 @@ def test_the_app_role_appends_to_an_allegations_status_history_and_cannot_rewrit
     assert list(AllegationStatusChange.objects.values_list("pk", "reason")) == history
 
 
+INTERCESSION_REWRITES = {
+    "update": "UPDATE interventions_intercessioncommunication SET communicated_on = '2020-01-01'",
+    "delete": "DELETE FROM interventions_intercessioncommunication",
+}
+
+
+@pytest.mark.parametrize("sql", INTERCESSION_REWRITES.values(), ids=INTERCESSION_REWRITES.keys())
+@pytest.mark.usefixtures("app_role_granted")
+@on_postgresql
+def test_the_app_role_records_an_intercession_and_cannot_redate_or_remove_it(sql, pm, office_a):
+    # P¶27 counts continuing violations from the intercession's date: the app cannot move it afterwards.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from interventions.intercession import intercession_communication_record
+    from interventions.models import IntercessionCommunication, InterventionCase
+    from tests.builders import engagement_ready_for
+
+    case = InterventionCase.objects.get(engagement=engagement_ready_for("resolve", office=office_a))
+    with acting_as_app_role():
+        intercession_communication_record(
+            by=pm, case=case, communicated_on=timezone.localdate() - timedelta(days=1), counterpart="Col. Reyes",
+            channel="Meeting", summary="The killings at Kael.",
+        )
+    kept = list(IntercessionCommunication.objects.values_list("pk", "communicated_on"))
+
+    with pytest.raises(DatabaseError, match="permission denied"), acting_as_app_role():
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+
+    assert list(IntercessionCommunication.objects.values_list("pk", "communicated_on")) == kept
+
+
 def _privileges(role):
     """Every table privilege the role holds here (directly or through PUBLIC), and what it owns or may create."""
     with connection.cursor() as cursor:
@@ -229,6 +263,7 @@ def test_the_app_role_owns_nothing_creates_nothing_and_may_only_read_and_append_
         by_table.setdefault(table, set()).add(privilege)
     assert by_table["hrddp_auditentry"] == {"SELECT", "INSERT"}
     assert by_table["register_allegationstatuschange"] == {"SELECT", "INSERT"}
+    assert by_table["interventions_intercessioncommunication"] == {"SELECT", "INSERT"}
     assert by_table["django_migrations"] == {"SELECT"}
     assert by_table["hrddp_engagement"] == by_table["django_session"] == {"SELECT", "INSERT", "UPDATE", "DELETE"}
     assert not any({"TRUNCATE", "REFERENCES", "TRIGGER"} & held for held in by_table.values())

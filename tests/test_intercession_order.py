@@ -356,3 +356,20 @@ def test_the_checklist_costs_the_same_queries_whatever_the_number_of_incidents(o
 
     with django_assert_max_num_queries(6):
         case_checklist(case)
+
+
+def test_the_intercession_and_its_audit_entry_are_written_together_or_not_at_all(office_a, pm, monkeypatch):
+    # Given an audit trail that fails to write
+    engagement, case = _interceding(office_a)
+
+    def failing(**kwargs):
+        raise RuntimeError("The audit trail is unavailable.")
+
+    monkeypatch.setattr("interventions.intercession.audit_record", failing)
+
+    # When the intercession is recorded, nothing of it is kept
+    with pytest.raises(RuntimeError):
+        intercession_communication_record(
+            by=pm, case=case, communicated_on=TODAY(), counterpart="Col. Reyes", channel="Call", summary="The killings.",
+        )
+    assert not IntercessionCommunication.objects.exists()
