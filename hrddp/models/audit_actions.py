@@ -116,3 +116,4 @@ class AuditAction(models.TextChoices):
     ADD_EVIDENCE_FILE = "add_evidence_file", _("Added an evidence file")
     REMOVE_EVIDENCE_FILE = "remove_evidence_file", _("Withdrew an evidence file")
     ADD_COMMENT = "add_comment", _("Commented")
+    EDIT_COMMENT = "edit_comment", _("Edited a comment")
