@@ -71,9 +71,9 @@ def test_the_list_shows_every_version_latest_first_with_status_rating_and_decisi
     assert [v.version for v in response.context["versions"]] == [2, 1]
     assert f'<a href="{_url(endorsed, 2)}">Version 2</a>' in content
     assert f'<a href="{_url(endorsed, 1)}">Version 1</a>' in content
-    assert "<td>Endorsed</td>" in content
-    assert "<td>High</td>" in content
-    assert f"<td>{com}</td>" in content
+    assert '<td data-label="Status">Endorsed</td>' in content
+    assert '<td data-label="Final rating">High</td>' in content
+    assert f'<td data-label="Decided by">{com}</td>' in content
     assert draft.get_status_display() in content
 
 
@@ -83,7 +83,7 @@ def test_the_list_marks_a_draft_that_was_returned(client, pm, com, office_a):
 
     _, content = _get(client, pm, _list_url(engagement))
 
-    assert '<td>Draft <span class="hint">(returned)</span></td>' in content
+    assert '<td data-label="Status">Draft <span class="hint">(returned)</span></td>' in content
 
 
 @pytest.mark.parametrize("count", [2, 12])

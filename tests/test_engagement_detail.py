@@ -75,9 +75,9 @@ def test_it_shows_the_owner_the_history_with_who_when_from_to_and_why(client, pm
     assert response.context["history"] == [entry]
     assert str(pm) in content
     assert f'<time datetime="{entry.at.isoformat()}">' in content
-    assert "<td>Start screening</td>" in content
-    assert "<td>Draft</td>" in content
-    assert "<td>Screening</td>" in content
+    assert '<td data-label="Step">Start screening</td>' in content
+    assert '<td data-label="From">Draft</td>' in content
+    assert '<td data-label="To">Screening</td>' in content
     assert "The police asked for training." in content
 
 

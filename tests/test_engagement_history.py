@@ -40,9 +40,9 @@ def test_it_shows_the_owner_every_entry_oldest_first(client, pm, screened):
     assert response.status_code == 200
     assert [entry.action for entry in response.context["history"]] == ["open", "start_screening"]
     assert content.index("Request received.") < content.index("Screening the request.")
-    assert "<td>Start screening</td>" in content
-    assert "<td>Draft</td>" in content
-    assert "<td>Screening</td>" in content
+    assert '<td data-label="Step">Start screening</td>' in content
+    assert '<td data-label="From">Draft</td>' in content
+    assert '<td data-label="To">Screening</td>' in content
     assert str(pm) in content
 
 

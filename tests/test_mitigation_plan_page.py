@@ -167,8 +167,13 @@ def test_it_shows_each_risk_factor_with_its_measure_count(client, pm, planning, 
     response, content = _get(client, pm, planning)
 
     assert [(f.description, f.measure_count) for f in response.context["coverage"]] == [(FACTORS[0], 2), (FACTORS[1], 0)]
-    assert f"<tr><td>{FACTORS[0]}</td><td>2</td></tr>" in content
-    assert f'<tr><td>{FACTORS[1]}</td><td><strong class="warn">none yet</strong></td></tr>' in content
+    assert (
+        f'<tr><td data-label="Risk factor">{FACTORS[0]}</td><td data-label="Measures targeting it">2</td></tr>'
+    ) in content
+    assert (
+        f'<tr><td data-label="Risk factor">{FACTORS[1]}</td>'
+        '<td data-label="Measures targeting it"><strong class="warn">none yet</strong></td></tr>'
+    ) in content
 
 
 def test_it_counts_only_the_measures_of_this_plan(client, pm, planning, factors, office_a):
