@@ -26,6 +26,7 @@ from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from hrddp.models import (
     GLOBAL_ROLES,
+    AuditEntry,
     Engagement,
     EngagementUserObjectPermission,
     Membership,
@@ -343,6 +344,36 @@ def _role_carries(user, codename: str) -> bool:
 def may_export(user) -> bool:
     """Whether the user may take the lists they see out as CSV or XLSX (a role permission)."""
     return _role_carries(user, EXPORT)
+
+
+def may_read_audit_trail(user) -> bool:
+    """The audit trail as a page: auditors and HQ read it across every office, a Chief of Mission their
+    offices' engagements; others read an engagement's own history on its page."""
+    if not _active(user):
+        return False
+    if user.is_superuser or _role_carries(user, AUDIT_TRAIL):
+        return True
+    return any(role in (Role.HQ_HUMAN_RIGHTS, Role.CHIEF_OF_MISSION) for role, _ in memberships_of(user))
+
+
+def require_audit_trail(user) -> None:
+    if not may_read_audit_trail(user):
+        raise PermissionDenied("The audit trail is read by auditors, HQ and each office's Chief of Mission.")
+
+
+def audit_entries_visible(user) -> QuerySet[AuditEntry]:
+    """The entries of the audit trail the user reads on its page: every entry for auditors, HQ and
+    superusers (those of no engagement too: sign-ins, imports, the administration); a Chief of Mission those
+    of their offices' engagements; nothing for anyone else."""
+    entries = AuditEntry.objects.all()
+    if not may_read_audit_trail(user):
+        return entries.none()
+    if user.is_superuser or _role_carries(user, AUDIT_TRAIL) or any(
+        role == Role.HQ_HUMAN_RIGHTS for role, _ in memberships_of(user)
+    ):
+        return entries
+    offices = {office for role, office in memberships_of(user) if role == Role.CHIEF_OF_MISSION}
+    return entries.filter(engagement__office_id__in=offices)
 
 
 def may_import(user) -> bool:

@@ -1,4 +1,4 @@
-from hrddp.access import may_import, sees_every_office
+from hrddp.access import may_import, may_read_audit_trail, sees_every_office
 from hrddp.notify import background_delay_notice, unread_count
 from hrddp.queue import background_delayed
 
@@ -15,4 +15,5 @@ def inbox(request):
         "background_delay_notice": background_delay_notice() if delayed else "",
         "sees_every_office": sees_every_office(user),
         "may_import": may_import(user),
+        "may_read_audit_trail": may_read_audit_trail(user),
     }

@@ -17,7 +17,7 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from common.csv_safety import csv_safe
 from hrddp import access
-from hrddp.models import Engagement, RecipientCategory, State
+from hrddp.models import AuditEntry, Engagement, RecipientCategory, State
 from interventions.models import Letter, LetterKind
 from mitigation.models import MeasureNature, MeasureStatus, MeasureType, MitigationMeasure
 from monitoring.incident_output import REDACTED
@@ -373,6 +373,62 @@ class LetterResource(SafeResource):
         return _day(row["dispatched_on"])
 
 
+class AuditEntryResource(SafeResource):
+    at = _column("When")
+    actor = _column("Who")
+    engagement = _column("Engagement", "engagement__reference")
+    office = _column("Office", "engagement__office__name")
+    action = _column("Action")
+    from_state = _column("From")
+    to_state = _column("To")
+    justification = _column("Why", "justification")
+    details = _column("Details")
+
+    paths = (
+        "at", "actor__first_name", "actor__last_name", "actor__username", "engagement__reference",
+        "engagement__office__name", "action", "from_state", "to_state", "justification", "details",
+    )
+
+    class Meta:
+        model = AuditEntry
+        fields = ("at", "actor", "engagement", "office", "action", "from_state", "to_state", "justification", "details")
+        chunk_size = CHUNK_SIZE
+
+    def dehydrate_at(self, row):
+        return _when(row["at"])
+
+    def dehydrate_actor(self, row):
+        return _person(row["actor__first_name"], row["actor__last_name"], row["actor__username"])
+
+    def dehydrate_action(self, row):
+        return str(AuditEntry(action=row["action"]).action_label)
+
+    def dehydrate_from_state(self, row):
+        return str(_state(row["from_state"])) if row["from_state"] else ""
+
+    def dehydrate_to_state(self, row):
+        return str(_state(row["to_state"])) if row["to_state"] else ""
+
+    def dehydrate_details(self, row):
+        return "; ".join(f"{key}: {value}" for key, value in audit_details(row["details"]))
+
+
+def audit_details(details) -> list[tuple[str, str]]:
+    """An entry's details as (what, value) pairs in words, for the page and the export."""
+    if not isinstance(details, dict):
+        return []
+    pairs = []
+    for key, value in details.items():
+        if isinstance(value, (list, tuple)):
+            value = ", ".join(str(v) for v in value) or "—"
+        elif isinstance(value, dict):
+            value = ", ".join(f"{k}: {v}" for k, v in value.items()) or "—"
+        elif isinstance(value, bool):
+            value = "yes" if value else "no"
+        pairs.append((key.replace("_", " ").capitalize(), str(value)))
+    return pairs
+
+
 class ExportTooLarge(Exception):
     def __init__(self, count: int):
         super().__init__(
@@ -404,4 +460,5 @@ RESOURCES = {
     "incidents": IncidentResource,
     "measures": MeasureResource,
     "letters": LetterResource,
+    "audit": AuditEntryResource,
 }

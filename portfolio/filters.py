@@ -14,7 +14,7 @@ from django.utils import timezone
 from assessments.models import RiskRating
 from hrddp import access
 from hrddp.forms import DateField
-from hrddp.models import RecipientCategory, State
+from hrddp.models import AuditAction, RecipientCategory, State
 from interventions.models import LetterKind
 from mitigation.models import MeasureNature, MeasureStatus, MeasureType
 from monitoring.models import Channel, VerificationStatus, ViolationCategory
@@ -269,3 +269,35 @@ class LetterFilter(ScopedFilterSet):
             return queryset.filter(issued_at__isnull=False, dispatched_on__isnull=True)
         return queryset.filter(dispatched_on__isnull=False)
 
+
+
+class AuditFilter(ScopedFilterSet):
+    """The audit trail: by engagement, person, action and period (the office and country of the engagement)."""
+
+    engagement = filters.CharFilter(label="Engagement", method="filter_engagement", help_text="Its reference, e.g. DRV-2026-005.")
+    person = filters.CharFilter(label="Person", method="filter_person", help_text="Who acted: user name or name.")
+    action = filters.ChoiceFilter(choices=AuditAction.choices, label="Action", empty_label="Every action")
+    q = filters.CharFilter(label="Why (words in it)", method="search")
+    sort = SortFilter(fields=[("at", "at"), ("action", "action")], label="Sort by")
+
+    date_field = "at__date"
+    office_path = "engagement__office"
+
+    class Meta:
+        form = _RangeForm
+        fields = []
+
+    def filter_engagement(self, queryset, name, value):
+        return queryset.filter(engagement__reference__iexact=value.strip()) if value.strip() else queryset
+
+    def filter_person(self, queryset, name, value):
+        words = value.split()
+        for word in words:
+            queryset = queryset.filter(
+                Q(actor__username__icontains=word) | Q(actor__first_name__icontains=word)
+                | Q(actor__last_name__icontains=word)
+            )
+        return queryset
+
+    def search(self, queryset, name, value):
+        return queryset.filter(justification__icontains=value.strip()) if value.strip() else queryset

@@ -144,3 +144,8 @@ def letters_for(user) -> QuerySet[Letter]:
         .select_related("engagement__office", "signatory", "issued_by")
         .defer("body")
     )
+
+
+def audit_entries_for(user):
+    """The audit trail the user reads on its page (hrddp.access), with who and which engagement."""
+    return access.audit_entries_visible(user).select_related("actor", "engagement__office")

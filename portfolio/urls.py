@@ -9,6 +9,7 @@ urlpatterns = [
     path("incidents/", views.incident_overview, name="incident_overview"),
     path("measures/", views.measure_overview, name="measure_overview"),
     path("letters/", views.letter_overview, name="letter_overview"),
-    # kind: engagements, incidents, measures or letters; fmt: csv or xlsx (checked by the view).
+    path("audit/", views.audit_trail, name="audit_trail"),
+    # kind: engagements, incidents, measures, letters or audit; fmt: csv or xlsx (checked by the view).
     path("exports/<slug:kind>.<slug:fmt>", views.list_export, name="list_export"),
 ]

@@ -22,7 +22,7 @@ from hrddp import access
 from hrddp.forms import DateField
 from portfolio import dashboard as dashboards
 from portfolio import exports, queries
-from portfolio.filters import EngagementFilter, IncidentFilter, LetterFilter, MeasureFilter
+from portfolio.filters import AuditFilter, EngagementFilter, IncidentFilter, LetterFilter, MeasureFilter
 
 PAGE_SIZE = 50
 
@@ -62,7 +62,15 @@ LISTS = {
         (("Reference", "reference"), ("Kind", "kind"), ("Engagement", "engagement"), ("Office", "office"),
          ("Language", ""), ("Letter date", "date"), ("Dispatched", "dispatched")),
     ),
+    "audit": ListKind(
+        "Audit trail", "audit_trail", "portfolio/audit_trail.html", AuditFilter, queries.audit_entries_for, ("-at", "-pk"),
+        (("When", "at"), ("Who", ""), ("Engagement", ""), ("Action", "action"), ("From → to", ""), ("Why", ""),
+         ("Details", "")),
+    ),
 }
+
+# Lists read under a permission of their own, beyond seeing the records (403 without it).
+LIST_PERMISSION = {"audit": access.require_audit_trail}
 
 
 def _filtered(request, kind: ListKind):
@@ -91,10 +99,13 @@ def _headers(request, kind: ListKind) -> list[dict]:
     return headers
 
 
-def _list_page(request, name: str, **extra):
+def _list_page(request, name: str, decorate=None, **extra):
     kind = LISTS[name]
     filterset, rows = _filtered(request, kind)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    if decorate is not None:
+        for row in page:
+            decorate(row)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -139,10 +150,22 @@ def letter_overview(request):
 
 @login_required
 @require_GET
+def audit_trail(request):
+    """Every decision and change recorded, as auditors, HQ and each office's Chief of Mission read them."""
+    access.require_audit_trail(request.user)
+    def decorate(entry):
+        entry.detail_pairs = exports.audit_details(entry.details)
+
+    return _list_page(request, "audit", decorate=decorate)
+
+
+@login_required
+@require_GET
 def list_export(request, kind, fmt):
     """The filtered list as CSV or XLSX: the rows the user sees, nothing more."""
     if kind not in LISTS or fmt not in exports.FORMATS:
         raise Http404("No such export.")
+    LIST_PERMISSION.get(kind, lambda user: None)(request.user)
     access.require_export(request.user)
     filterset, rows = _filtered(request, LISTS[kind])
     if filterset.is_bound and not filterset.form.is_valid():

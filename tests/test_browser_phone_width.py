@@ -35,6 +35,8 @@ def test_every_main_page_fits_a_phone_and_keeps_the_account_actions_on_screen(li
     paths += [f"/engagements/{e.pk}/{sub}" for e in engagements for sub in ENGAGEMENT_PAGES]
     if user.username == "pm.darvonia":
         paths += ["/imports/", "/engagements/new/"]
+    else:
+        paths += ["/audit/"]
     page = _sign_in_on_a_phone(browser, live_server, username)
 
     # When each page is opened, then none is wider than the screen

@@ -202,7 +202,11 @@ def _count_queries(client, user, kind, fmt) -> int:
 
 
 def test_exports_run_the_same_bounded_number_of_queries_for_10_and_1000_engagements(client, hq, pm, office_a, office_b):
-    cases = [(u, kind, fmt) for u in (hq, pm) for kind in exports.RESOURCES for fmt in ("csv",)] + [(hq, "incidents", "xlsx")]
+    # The project manager reads the audit trail on each engagement's page, not as a list.
+    cases = [
+        (u, kind, fmt) for u in (hq, pm) for kind in exports.RESOURCES for fmt in ("csv",)
+        if not (u is pm and kind == "audit")
+    ] + [(hq, "incidents", "xlsx")]
     bulk_portfolio(office_a, 5)
     bulk_portfolio(office_b, 5)
     few = [_count_queries(client, *case) for case in cases]
