@@ -1,0 +1,21 @@
+from allauth.account import views as allauth_views
+from allauth.socialaccount import views as social_views
+from django.urls import include, path
+
+from accounts import views
+
+urlpatterns = [
+    path("login/", views.SignInView.as_view(), name="login"),
+    # The same page under allauth's name, which its own pages link to.
+    path("login/", views.SignInView.as_view(), name="account_login"),
+    path("profile/", views.profile, name="account_profile"),
+    path("sessions/<int:session_id>/end/", views.session_end, name="account_session_end"),
+    path("reauthenticate/resume/", views.reauthenticate_resume, name="reauthenticate_resume"),
+    # Re-authentication by password (allauth's page; it links the second-factor one).
+    path("reauthenticate/", allauth_views.reauthenticate, name="account_reauthenticate"),
+    path("2fa/", include("allauth.mfa.urls")),
+    # Single sign-on (OpenID Connect), answered only when OIDC_ISSUER is set: /accounts/sso/sso/login/.
+    path("sso/", include("allauth.socialaccount.providers.openid_connect.urls")),
+    path("sso/error/", social_views.login_error, name="socialaccount_login_error"),
+    path("sso/cancelled/", social_views.login_cancelled, name="socialaccount_login_cancelled"),
+]
