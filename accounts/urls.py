@@ -1,5 +1,6 @@
 from allauth.account import views as allauth_views
 from allauth.socialaccount import views as social_views
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views
@@ -19,3 +20,6 @@ urlpatterns = [
     path("sso/error/", social_views.login_error, name="socialaccount_login_error"),
     path("sso/cancelled/", social_views.login_cancelled, name="socialaccount_login_cancelled"),
 ]
+
+# allauth's pages link signing out by its own name; the app's sign-out is Django's (config.urls).
+urlpatterns += [path("logout/", auth_views.LogoutView.as_view(), name="account_logout")]

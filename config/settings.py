@@ -124,6 +124,12 @@ DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="hrddp_app")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache remembers the one-time codes already used (a replayed code is refused) and the rate limits of
+# second-factor attempts. Several web workers must share it: production sets CACHE_URL (e.g. redis://...);
+# the embedded default, one process, keeps it in memory.
+if env.str("CACHE_URL", default=""):
+    CACHES = {"default": env.cache("CACHE_URL")}
+
 # --- Authentication and sessions ----------------------------------------
 AUTH_USER_MODEL = "hrddp.User"
 AUTHENTICATION_BACKENDS = [
