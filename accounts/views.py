@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from allauth.account.internal.flows.login import perform_password_login
 from allauth.account.models import Login
-from allauth.mfa.utils import is_mfa_enabled
-from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -15,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import services
+from accounts import selectors, services
 from hrddp import access, reauthentication
 
 
@@ -38,14 +36,12 @@ class SignInView(auth_views.LoginView):
 
 @login_required
 def profile(request):
-    sessions = UserSession.objects.purge_and_list(request.user)
-    sessions.sort(key=lambda s: s.last_seen_at, reverse=True)
-    authenticators = request.user.authenticator_set.order_by("type", "created_at")
+    authenticators = list(request.user.authenticator_set.order_by("type", "created_at"))
     return render(request, "accounts/profile.html", {
-        "sessions": sessions,
+        "sessions": selectors.sessions_of(request.user),
         "current_key": request.session.session_key,
         "authenticators": authenticators,
-        "has_second_factor": is_mfa_enabled(request.user),
+        "has_second_factor": bool(authenticators),
         "must_use_second_factor": access.must_use_second_factor(request.user),
     })
 
