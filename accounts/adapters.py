@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
@@ -19,6 +20,8 @@ from django.utils.translation import gettext as _
 from accounts.client_ip import client_ip
 from hrddp import access
 from hrddp.models import User
+
+logger = logging.getLogger(__name__)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -85,6 +88,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def is_open_for_signup(self, request, sociallogin) -> bool:
         return False
+
+    def on_authentication_error(self, request, provider, error=None, exception=None, extra_context=None):
+        # The person sees allauth's "sign-in failed" page; the reason (a wrong client secret, an unreachable
+        # provider) is for the operators' log.
+        logger.warning("Single sign-on failed: %s %s", error, exception)
 
     def _refuse(self, request, message: str):
         raise ImmediateHttpResponse(

@@ -15,8 +15,9 @@ urlpatterns = [
     # Re-authentication by password (allauth's page; it links the second-factor one).
     path("reauthenticate/", allauth_views.reauthenticate, name="account_reauthenticate"),
     path("2fa/", include("allauth.mfa.urls")),
-    # Single sign-on (OpenID Connect), answered only when OIDC_ISSUER is set: /accounts/sso/sso/login/.
-    path("sso/", include("allauth.socialaccount.providers.openid_connect.urls")),
+    # Single sign-on (OpenID Connect), working once OIDC_ISSUER is set: /accounts/oidc/sso/login/ and its
+    # callback /accounts/oidc/sso/login/callback/, the address to register at the identity provider.
+    path("", include("allauth.socialaccount.providers.openid_connect.urls")),
     path("sso/error/", social_views.login_error, name="socialaccount_login_error"),
     path("sso/cancelled/", social_views.login_cancelled, name="socialaccount_login_cancelled"),
 ]
