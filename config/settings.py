@@ -184,6 +184,7 @@ AXES_VERBOSE = False
 MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_RECOVERY_CODES_SHOW_ONCE = True
+MFA_TOTP_PERIOD = 30
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="HRDDP")
 MFA_PASSKEY_LOGIN_ENABLED = False
 # A security key needs HTTPS, except on the embedded default at http://localhost.
