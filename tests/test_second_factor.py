@@ -2,8 +2,10 @@
 requirement that decision makers, HQ, holders of a confidential grant and staff enrol before anything else."""
 
 import time
+from datetime import timedelta
 
 import pytest
+import time_machine
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
@@ -11,6 +13,7 @@ from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from hrddp import access
 from hrddp.models import AuditAction, AuditEntry, Role, User
@@ -224,3 +227,21 @@ def test_the_last_authenticator_app_of_a_required_user_cannot_be_removed(client,
     client.post(reverse("mfa_deactivate_totp"))
 
     assert Authenticator.objects.filter(user=com, type="totp").exists()
+
+
+def test_security_keys_are_allowed_for_the_app_itself_only(client, com):
+    client.force_login(com)
+
+    policy = client.get(ENROL)["Permissions-Policy"]
+
+    assert "publickey-credentials-get=(self)" in policy and "publickey-credentials-create=(self)" in policy
+    assert "camera=()" in policy
+
+
+def test_a_confidential_grant_given_during_a_session_asks_for_enrolment_within_minutes(client, required, pm, engagement):
+    client.force_login(pm)
+    assert client.get(HOME).status_code == 200
+    access.confidential_grant_add(engagement, pm)
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=6)):
+        assert client.get(HOME)["Location"] == ENROL
