@@ -49,6 +49,27 @@ def sign_in_failure_record(*, username: str | None, ip: str | None) -> None:
 
 
 @transaction.atomic
+def second_factor_failure_record(*, user: User, factor_type: str, ip: str | None) -> None:
+    """A wrong one-time code or recovery code after a right password: someone may hold the password."""
+    audit_record(
+        engagement=None, actor=user, action=AuditAction.SIGN_IN_FAILED,
+        justification="A second-factor code was refused.", details={"type": factor_type, "step": "second factor", **_where(ip)},
+    )
+
+
+@transaction.atomic
+def sessions_forget(*, user: User) -> None:
+    """Drop the list of `user`'s sessions and the sessions themselves, once they were all ended at a stroke
+    (hrddp.account.sessions_end_everywhere); that one is audited there."""
+    from allauth.usersessions.models import UserSession
+    from django.contrib.sessions.models import Session
+
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    UserSession.objects.filter(user=user).delete()
+
+
+@transaction.atomic
 def lockout_record(*, username: str | None, ip: str | None) -> None:
     user = _user_named(username)
     if user is not None:

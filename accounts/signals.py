@@ -6,15 +6,22 @@ from __future__ import annotations
 
 from allauth.account.signals import authentication_step_completed
 from allauth.account.signals import user_logged_in as allauth_user_logged_in
-from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset, authenticator_used
+from allauth.mfa.signals import (
+    authentication_failed,
+    authenticator_added,
+    authenticator_removed,
+    authenticator_reset,
+    authenticator_used,
+)
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from accounts import services
 from accounts.client_ip import client_ip
 from hrddp import reauthentication
-from hrddp.models import AuditAction
+from hrddp.models import AuditAction, User
 
 
 def _ip(request):
@@ -82,3 +89,16 @@ def _audit_recovery_code(sender, request, user, authenticator, **kwargs):
         services.second_factor_record(
             user=user, action=AuditAction.USE_RECOVERY_CODE, factor_type=authenticator.type, ip=_ip(request)
         )
+
+
+@receiver(authentication_failed)
+def _audit_refused_code(sender, request, user, authenticator, **kwargs):
+    services.second_factor_failure_record(user=user, factor_type=authenticator.type, ip=_ip(request))
+
+
+@receiver(post_save, sender=User)
+def _sessions_ended_everywhere(sender, instance, update_fields=None, **kwargs):
+    # "Sign out everywhere" gives the user a new session salt (hrddp.account): every session is then void,
+    # and the account page must not list them as open.
+    if update_fields and "session_salt" in update_fields:
+        services.sessions_forget(user=instance)

@@ -90,3 +90,13 @@ def test_the_page_reads_a_bounded_number_of_queries(pm, engagement, django_asser
     clients += [_sign_in(pm, f"Browser {n}") for n in range(2, 8)]
     with django_assert_max_num_queries(12):
         clients[0].get(PAGE)
+
+
+def test_after_signing_out_everywhere_no_old_session_is_listed(laptop, phone, pm):
+    laptop.post(reverse("logout_everywhere"))
+
+    again = _sign_in(pm, "Firefox again")
+    content = again.get(PAGE).content.decode()
+
+    assert "Firefox again" in content
+    assert "Safari on a phone" not in content and "Firefox on the office laptop" not in content

@@ -81,6 +81,7 @@ def test_a_wrong_code_does_not_sign_in(client, com):
 
     assert response.status_code == 200
     assert not _signed_in(client)
+    assert AuditEntry.objects.get(actor=com, action=AuditAction.SIGN_IN_FAILED).details["step"] == "second factor"
 
 
 def test_a_replayed_code_within_its_window_is_refused(client, com):
@@ -245,3 +246,9 @@ def test_a_confidential_grant_given_during_a_session_asks_for_enrolment_within_m
 
     with time_machine.travel(timezone.now() + timedelta(minutes=6)):
         assert client.get(HOME)["Location"] == ENROL
+
+
+def test_the_administration_signs_in_through_the_apps_own_page(client):
+    response = client.get("/admin/login/?next=/admin/")
+
+    assert response.status_code == 302 and response["Location"] == f"{LOGIN}?next=/admin/"
