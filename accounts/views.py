@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts import selectors, services
 from hrddp import access, reauthentication
@@ -35,6 +35,7 @@ class SignInView(auth_views.LoginView):
 
 
 @login_required
+@require_GET
 def profile(request):
     authenticators = list(request.user.authenticator_set.order_by("type", "created_at"))
     return render(request, "accounts/profile.html", {
@@ -58,12 +59,15 @@ def session_end(request, session_id):
 
 
 @login_required
+@require_GET
 def reauthenticate_resume(request):
     """After a re-authentication: the step that asked for it, with what had been typed, to be sent again."""
     pending = request.session.get(reauthentication.PENDING)
-    if not isinstance(pending, dict) or not str(pending.get("path", "")).startswith("/"):
+    path = str(pending.get("path", "")) if isinstance(pending, dict) else ""
+    # Only ever a path of this site (never "//host", which a browser reads as another site).
+    if not path.startswith("/") or path.startswith("//"):
         return redirect("engagement_list")
     return render(request, "accounts/resume.html", {
-        "path": pending["path"], "fields": pending.get("fields", []),
+        "path": path, "fields": pending.get("fields", []),
         "shown": [value for key, value in pending.get("fields", []) if key in ("justification", "reason") and value],
     })
