@@ -100,3 +100,11 @@ def test_after_signing_out_everywhere_no_old_session_is_listed(laptop, phone, pm
 
     assert "Firefox again" in content
     assert "Safari on a phone" not in content and "Firefox on the office laptop" not in content
+
+
+def test_behind_a_trusted_proxy_the_list_shows_the_clients_address(pm, engagement, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    client = Client(HTTP_USER_AGENT="Behind the proxy", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.44")
+    client.post(reverse("login"), {"username": pm.username, "password": PASSWORD})
+
+    assert UserSession.objects.get(user=pm).ip == "198.51.100.44"

@@ -142,3 +142,23 @@ def test_the_resume_page_without_a_held_step_goes_home(client, com):
 
 def test_the_resume_page_needs_a_signed_in_user(client):
     assert client.get(reverse("reauthenticate_resume"))["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name, source", [("suspend", State.INTERCESSION), ("cease", State.SUSPENDED)])
+def test_suspending_and_ceasing_ask_again_after_15_minutes(client, com, office_a, name, source):
+    engagement = engagement_ready_for(name, source, office=office_a)
+    client.force_login(com)
+    with time_machine.travel(timezone.now() + LATER):
+        response = client.post(_step_url(engagement, name), {"justification": WHY, "revision": engagement.revision})
+
+    assert _sent_to_reauthentication(response)
+    assert reload(engagement).state == source
+
+
+def test_the_resume_page_never_posts_to_another_site(client, com):
+    client.force_login(com)
+    session = client.session
+    session["hrddp_pending_step"] = {"path": "//elsewhere.example/steal", "fields": [["justification", "x"]]}
+    session.save()
+
+    assert client.get(reverse("reauthenticate_resume"))["Location"] == reverse("engagement_list")
