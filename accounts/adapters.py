@@ -79,6 +79,12 @@ def _verified_email(sociallogin) -> str | None:
             return address.email.strip().lower()
     if claims.get("email") and claims.get("email_verified") is True:
         return str(claims["email"]).strip().lower()
+    email = str(claims.get("email") or "").strip().lower()
+    if (
+        email and settings.OIDC_TRUST_ALLOWED_DOMAINS and settings.OIDC_ALLOWED_EMAIL_DOMAINS
+        and email.rsplit("@", 1)[-1] in settings.OIDC_ALLOWED_EMAIL_DOMAINS
+    ):
+        return email
     return None
 
 

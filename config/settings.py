@@ -210,6 +210,9 @@ OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
 OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
 OIDC_ALLOWED_EMAIL_DOMAINS = [d.lower().lstrip("@") for d in env.list("OIDC_ALLOWED_EMAIL_DOMAINS", default=[])]
 OIDC_NAME = env.str("OIDC_NAME", default="your organisation's account")
+# Some providers (Microsoft Entra ID among them) send no `email_verified` claim. Where the allowed domains are
+# the organisation's own, verified at the provider, their addresses may be taken as verified.
+OIDC_TRUST_ALLOWED_DOMAINS = env.bool("OIDC_TRUST_ALLOWED_DOMAINS", default=False)
 SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {
         "OAUTH_PKCE_ENABLED": True,

@@ -186,6 +186,18 @@ def test_an_unverified_address_is_refused(client, settings, unverified_provider,
     assert SESSION_KEY not in client.session
 
 
+def test_an_unverified_address_in_a_trusted_domain_is_accepted_when_so_configured(
+    client, settings, unverified_provider, amina
+):
+    _configure(settings, unverified_provider)
+    settings.OIDC_TRUST_ALLOWED_DOMAINS = True
+
+    response = _single_sign_on(client)
+
+    assert response.status_code == 302
+    assert int(client.session[SESSION_KEY]) == amina.pk
+
+
 def test_a_disabled_account_is_refused(client, settings, provider, amina):
     _configure(settings, provider)
     amina.is_active = False
