@@ -41,10 +41,18 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "guardian",
     "axes",
+    # Second factors, re-authentication, the list of a user's sessions, and single sign-on (accounts/).
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_celery_beat",
     "import_export",
     "django_filters",
     "hrddp",
+    "accounts",
     "assessments",
     "mitigation",
     "monitoring",
@@ -63,6 +71,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "hrddp.middleware.SessionLifetimeMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # Those who must use a second factor reach nothing but its enrolment until they have one.
+    "accounts.middleware.SecondFactorRequiredMiddleware",
     # Who is asking, for the audit entries of the register's alerts (register.alerts).
     "register.middleware.ActingUserMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -113,12 +124,19 @@ DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="hrddp_app")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache remembers the one-time codes already used (a replayed code is refused) and the rate limits of
+# second-factor attempts. Several web workers must share it: production sets CACHE_URL (e.g. redis://...);
+# the embedded default, one process, keeps it in memory.
+if env.str("CACHE_URL", default=""):
+    CACHES = {"default": env.cache("CACHE_URL")}
+
 # --- Authentication and sessions ----------------------------------------
 AUTH_USER_MODEL = "hrddp.User"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out account before any password check.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's username and password check, as allauth's flows (second factor, single sign-on) expect it.
+    "allauth.account.auth_backends.AuthenticationBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 LOGIN_URL = "login"
@@ -140,14 +158,75 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# Five failed sign-ins lock the account for 15 minutes.
+# Lockouts hit the attacker, not the office behind one proxy: five failures lock that username from that
+# address; twenty from anywhere lock the username itself (accounts.lockouts). An address alone never locks,
+# so a colleague guessing wrong cannot lock everyone behind the same proxy.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_USERNAME_FAILURE_LIMIT = env.int("AXES_USERNAME_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-# Lock the account after repeated failures, and any address that keeps guessing.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "accounts.lockouts.PairThenUserHandler"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "accounts.lockouts.locked_out_response"
+# How many reverse proxies of our own stand before the app: each appends the address it was reached from to
+# X-Forwarded-For, so the client is the one that many entries from the right. 0 (the default): the header is
+# ignored, since anyone can send it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Who to ask when locked out, shown on the locked-out page.
+ACCOUNT_HELP_CONTACT = env.str("ACCOUNT_HELP_CONTACT", default="your office's system administrator")
 AXES_VERBOSE = False
+
+# --- Second factor, re-authentication, single sign-on (django-allauth) -------------------------------
+# Chiefs of Mission, the HQ Human Rights Team, holders of a confidential grant and staff must enrol a
+# second factor before they reach anything else (hrddp.access.must_use_second_factor).
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_RECOVERY_CODES_SHOW_ONCE = True
+MFA_TOTP_PERIOD = 30
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="HRDDP")
+MFA_PASSKEY_LOGIN_ENABLED = False
+# A security key needs HTTPS, except on the embedded default at http://localhost.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+# Approving, suspending and ceasing support, granting confidential access and issuing a letter ask for the
+# password or second factor again when the last check is older than this (hrddp.reauthentication).
+REAUTHENTICATE_AFTER_MINUTES = env.int("REAUTHENTICATE_AFTER_MINUTES", default=15)
+ACCOUNT_REAUTHENTICATION_TIMEOUT = REAUTHENTICATE_AFTER_MINUTES * 60
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+# Single sign-on through the organisation's identity provider (OpenID Connect: Microsoft Entra ID and
+# others), beside the local sign-in, when an issuer is set. SSO matches an existing account by its verified
+# e-mail, in one of the allowed domains; it never makes an account nor grants a role.
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="").rstrip("/")
+OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_ALLOWED_EMAIL_DOMAINS = [d.lower().lstrip("@") for d in env.list("OIDC_ALLOWED_EMAIL_DOMAINS", default=[])]
+OIDC_NAME = env.str("OIDC_NAME", default="your organisation's account")
+# Some providers (Microsoft Entra ID among them) send no `email_verified` claim. Where the allowed domains are
+# the organisation's own, verified at the provider, their addresses may be taken as verified.
+OIDC_TRUST_ALLOWED_DOMAINS = env.bool("OIDC_TRUST_ALLOWED_DOMAINS", default=False)
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": "sso",
+                "name": OIDC_NAME,
+                "client_id": OIDC_CLIENT_ID,
+                "secret": OIDC_CLIENT_SECRET,
+                "settings": {"server_url": OIDC_ISSUER, "token_auth_method": "client_secret_post"},
+            }
+        ] if OIDC_ISSUER else [],
+    }
+}
 
 # Guardian: no anonymous user; object permissions are for signed-in staff only.
 ANONYMOUS_USER_NAME = None

@@ -29,3 +29,8 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 
 # WhiteNoise serves from STATIC_ROOT; an empty folder spares a warning per request.
 Path(str(STATIC_ROOT)).mkdir(parents=True, exist_ok=True)
+
+# Most tests are about what a role may do, not about how its holder signs in: the second-factor requirement
+# is off here, and the tests of signing in (tests/test_second_factor*.py, the browser walk-through of a
+# Chief of Mission) turn it on with the `settings` fixture.
+MFA_REQUIRED = False

@@ -33,7 +33,6 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_mark_read, name="inbox_mark_read"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/logout-everywhere/", views.logout_everywhere, name="logout_everywhere"),
     path(
@@ -42,5 +41,8 @@ urlpatterns = [
         name="password_change",
     ),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/", include("accounts.urls")),
+    # The administration signs in through the app's own page, second factor included.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True, permanent=False)),
     path("admin/", admin.site.urls),
 ]

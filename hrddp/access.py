@@ -583,3 +583,28 @@ def require_decide_allegation(user, country: str) -> None:
     if not may_decide_allegation(user, country):
         raise PermissionDenied("Only a Chief of Mission of an office in this country, or the HQ Human Rights Team, "
                                "decides an allegation.")
+
+
+# --- Signing in ------------------------------------------------------------------------------------
+
+# The roles whose holders decide on support or read every office: a stolen password must not be enough.
+_SECOND_FACTOR_ROLES = frozenset({Role.CHIEF_OF_MISSION, Role.HQ_HUMAN_RIGHTS})
+
+
+def must_use_second_factor(user) -> bool:
+    """Whether the user must sign in with a second factor: Chiefs of Mission, the HQ Human Rights Team,
+    anyone holding an engagement's confidential grant (victims', witnesses' and sources' names), and the
+    administration's staff and superusers. Read once per user object."""
+    if not _active(user):
+        return False
+    cached = getattr(user, "_hrddp_must_use_second_factor", None)
+    if cached is None:
+        cached = (
+            user.is_staff or user.is_superuser
+            or any(role in _SECOND_FACTOR_ROLES for role, _ in memberships_of(user))
+            or EngagementUserObjectPermission.objects.filter(
+                user=user, permission__codename=CONFIDENTIAL, permission__content_type__app_label="hrddp"
+            ).exists()
+        )
+        user._hrddp_must_use_second_factor = cached
+    return cached

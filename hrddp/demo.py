@@ -15,6 +15,7 @@ import time_machine
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.demo import demo_second_factors
 from assessments.models import (
     AssessmentElement,
     CitedSource,
@@ -128,6 +129,9 @@ class _Scenario:
             office = self.offices.get(login.office)
             Membership.objects.get_or_create(user=user, role=login.role, office=office)
             self.users[login.username] = user
+        # Every demo login is staff, so each must sign in with a second factor: on the embedded default
+        # (DEBUG=1) they share the documented authenticator secret (accounts.demo).
+        self.second_factors = demo_second_factors(self.users.values())
 
     def recipients_and_commanders(self):
         def recipient(key, name, country, category, level=RecipientLevel.FORCE, parent=None):

@@ -32,13 +32,17 @@ class SessionLifetimeMiddleware:
 
 
 # No page of the app uses these browser features; a page that is ever injected with script cannot either.
+# Security keys and passkeys (WebAuthn) are the app's own, and only for itself.
 PERMISSIONS_POLICY = ", ".join(
-    f"{feature}=()"
-    for feature in (
-        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "fullscreen", "geolocation",
-        "gyroscope", "magnetometer", "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get",
-        "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
-    )
+    [
+        f"{feature}=()"
+        for feature in (
+            "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "fullscreen", "geolocation",
+            "gyroscope", "magnetometer", "microphone", "midi", "payment", "picture-in-picture",
+            "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+        )
+    ]
+    + ["publickey-credentials-get=(self)", "publickey-credentials-create=(self)"]
 )
 
 

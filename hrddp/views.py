@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from hrddp import access, account, lifecycle, services
+from hrddp import access, account, lifecycle, reauthentication, services
 from hrddp.diagram import lifecycle_layout
 from hrddp.forms import ActivityFormSet, EngagementOpenForm, TransitionForm
 from hrddp.http import safe_next
@@ -69,6 +69,9 @@ def engagement_transition(request, pk, name):
         raise Http404("No such step.")
     if not lifecycle.may_attempt(engagement, request.user, name):
         raise PermissionDenied("Your role does not allow this step on this engagement.")
+    if request.method == "POST" and name in reauthentication.SENSITIVE_STEPS:
+        if (again := reauthentication.ask_again(request)) is not None:
+            return again
     form = TransitionForm(request.POST or None, initial={"revision": engagement.revision})
     status, refusals = 200, []
     if request.method != "POST":

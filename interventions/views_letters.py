@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.pdf import pdf_response
-from hrddp import access
+from hrddp import access, reauthentication
 from hrddp.models import Engagement, State
 from hrddp.services import EngagementChangedMeanwhile, TransitionRefused
 from interventions import decision_letters, intercession, letters
@@ -198,6 +198,8 @@ def letter_issue(request, pk, letter_pk):
     perms, letter = _letter(request, pk, letter_pk)
     engagement = perms.engagement
     perms.require_decide()
+    if (again := reauthentication.ask_again(request)) is not None:
+        return again
     step = None if letter.is_issued else decision_letters.decision_step_pending(letter)
     justification = request.POST.get("justification", "")
     try:

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.pdf import pdf_response
-from hrddp import access
+from hrddp import access, reauthentication
 from hrddp.models import Engagement
 from monitoring.confidential_access import confidential_access_grant, confidential_access_revoke
 from monitoring.determinations import (
@@ -284,6 +284,8 @@ def incident_confidential_access(request, pk):
     if request.method != "POST":
         return _access_page(request, perms)
     perms.require_decide()
+    if (again := reauthentication.ask_again(request)) is not None:
+        return again
     form = ConfidentialGrantForm(request.POST, engagement=engagement)
     if form.is_valid():
         user = form.cleaned_data["user"]

@@ -63,6 +63,7 @@ def test_a_project_manager_imports_units_after_a_dry_run(live_server, browser, p
     assert set(Recipient.objects.values_list("name", flat=True)) == {
         "Darvonian Police Force", "Esse Harbour Command", "Harbour Patrol Unit"
     }
-    assert list(AuditEntry.objects.filter(actor=pm).order_by("pk").values_list("action", flat=True)) == [
-        "import_recipients_dry_run", "import_recipients"
-    ]
+    # Signing in has its own entry in the trail; the import wrote these two.
+    assert list(
+        AuditEntry.objects.filter(actor=pm).exclude(action="sign_in").order_by("pk").values_list("action", flat=True)
+    ) == ["import_recipients_dry_run", "import_recipients"]

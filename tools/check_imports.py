@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Imports go one way: common <- hrddp <- assessments <- mitigation <- monitoring <- interventions <- register <-
+"""Imports go one way: common <- hrddp <- accounts <- assessments <- mitigation <- monitoring <- interventions <- register <-
 {portfolio, imports, the demo, the API} <- config.
 
 Reads every .py file of the apps (not their tests or migrations), collects every import at any depth (a
@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS = [
     ["common"],
     ["hrddp"],
+    ["accounts"],
     ["assessments"],
     ["mitigation"],
     ["monitoring"],

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from accounts.demo import DEMO_TOTP_SECRET
 from hrddp.demo import DEMO_PASSWORD, demo_load
 
 
@@ -13,3 +15,8 @@ class Command(BaseCommand):
         for login in logins:
             where = login.office or "all offices"
             self.stdout.write(f"  {login.username:<14} {login.name:<15} {login.role.label} ({where})")
+        if settings.DEBUG:
+            self.stdout.write(
+                f"Each also asks for a one-time code: add the secret {DEMO_TOTP_SECRET} to an authenticator app, "
+                "or print the current code with `manage.py demo_code`."
+            )
