@@ -11,6 +11,17 @@ from mitigation.models import MeasureType
 TEXT = {"rows": 4}
 
 
+class _OwnIds:
+    """The case page holds several of these forms, two with a field of the same name: each form's ids
+    carry its own prefix, so that every label names its one field (the posted names stay as they are)."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
 class CaseReportForm(forms.Form):
     report = forms.CharField(
         label="Report to the Chief of Mission", widget=forms.Textarea(attrs=TEXT), max_length=20000,
@@ -54,7 +65,9 @@ class CourseForm(forms.Form):
         return [line.strip() for line in self.cleaned_data["corrective_measures"].splitlines() if line.strip()]
 
 
-class SuspensionEvaluationForm(forms.Form):
+class SuspensionEvaluationForm(_OwnIds, forms.Form):
+    id_prefix = "evaluation"
+
     evaluation = forms.CharField(
         label="Risks of suspending support", widget=forms.Textarea(attrs=TEXT), max_length=20000,
         help_text="P¶21(g): including to the safety and security of staff.",
@@ -65,14 +78,18 @@ class SuspensionEvaluationForm(forms.Form):
     )
 
 
-class SkipReasonForm(forms.Form):
+class SkipReasonForm(_OwnIds, forms.Form):
+    id_prefix = "skip"
+
     reason = forms.CharField(
         label="Why suspension is skipped", widget=forms.Textarea(attrs=TEXT), max_length=20000,
         help_text="To cease support straight from intercession.",
     )
 
 
-class CriticalReportForm(forms.Form):
+class CriticalReportForm(_OwnIds, forms.Form):
+    id_prefix = "report"
+
     """The report to the decision makers on a critical difficulty (P¶25)."""
 
     circumstances = forms.CharField(label="Circumstances", widget=forms.Textarea(attrs=TEXT), max_length=20000)
@@ -88,19 +105,25 @@ class CriticalReportForm(forms.Form):
     )
 
 
-class MandateFlagForm(forms.Form):
+class MandateFlagForm(_OwnIds, forms.Form):
+    id_prefix = "mandate"
+
     reason = forms.CharField(
         label="How suspending support critically affects the mandate", widget=forms.Textarea(attrs=TEXT),
         max_length=20000, help_text="P¶28: HQ is told at once that the governing body must be advised.",
     )
 
 
-class GoverningBodyAdvisedForm(forms.Form):
+class GoverningBodyAdvisedForm(_OwnIds, forms.Form):
+    id_prefix = "advised"
+
     advised_on = forms.DateField(label="Date the governing body was advised", widget=forms.DateInput(attrs={"type": "date"}))
     how = forms.CharField(label="How it was advised", widget=forms.Textarea(attrs={"rows": 2}), max_length=20000)
 
 
-class IntercessionCommunicationForm(forms.Form):
+class IntercessionCommunicationForm(_OwnIds, forms.Form):
+    id_prefix = "intercession"
+
     communicated_on = DateField(
         label=_("Date the grounds were brought to the authorities"), widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={
