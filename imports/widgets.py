@@ -6,6 +6,7 @@ with a query per row.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from django.db import models
@@ -133,7 +134,21 @@ class DateCellWidget(Widget):
                 return datetime.strptime(text, pattern).date()
             except ValueError:
                 continue
+        shaped = _DATE_SHAPE.match(text)
+        if shaped:
+            # Written the right way, but no such day: say so, rather than ask for the format it has.
+            year, month, day = (int(part) for part in shaped.groups())
+            if not 1 <= month <= 12:
+                raise ValueError(f"There is no month {month}: “{text}” is not a date (YYYY-MM-DD).")
+            raise ValueError(f"{text} does not exist: {_MONTHS[month - 1]} {year} has no day {day}.")
         raise ValueError(f"Give the date as YYYY-MM-DD, e.g. 2026-03-14 (not “{text}”).")
+
+
+_DATE_SHAPE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_MONTHS = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "December",
+]
 
 
 class YearWidget(Widget):

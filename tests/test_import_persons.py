@@ -80,6 +80,20 @@ def test_it_imports_nothing_when_one_row_is_bad(pm, police):
     assert not PersonOfInterest.objects.exists() and not CommandPeriod.objects.exists()
 
 
+def test_a_date_written_right_that_does_not_exist_is_named_as_such(pm, police):
+    rows = [
+        ["Idris Valemo", "Colonel", "Darvonian Police Force", "", "Commander", "Esse Province Command", "2026-02-30", ""],
+        ["Lena Ostrava", "Captain", "Darvonian Police Force", "", "Commander", "Rapid Intervention Unit", "2026-13-01", ""],
+    ]
+    outcome = dry_run("persons", pm, csv_file(PERSON_HEADERS, rows))
+
+    assert problems_by_row(outcome) == {
+        2: ["Start date: 2026-02-30 does not exist: February 2026 has no day 30."],
+        3: ["Start date: There is no month 13: “2026-13-01” is not a date (YYYY-MM-DD)."],
+    }
+    assert not PersonOfInterest.objects.exists()
+
+
 def test_overlapping_periods_over_one_unit_are_refused_in_the_file_and_against_the_record(pm, police):
     force, command, unit = police
     # given a recorded period of Reyl over the unit, still held
