@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("portfolio.urls")),
     path("imports/", include("imports.urls")),
     path("inbox/", views.inbox, name="inbox"),
+    path("help/", views.help_page, name="help"),
     path("inbox/read/", views.inbox_mark_read, name="inbox_mark_read"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/logout-everywhere/", views.logout_everywhere, name="logout_everywhere"),

@@ -1,5 +1,6 @@
 """Engagement pages. Views parse input, call a service and render."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -7,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from hrddp import access, account, lifecycle, reauthentication, services
 from hrddp.diagram import lifecycle_layout
@@ -163,3 +164,10 @@ def inbox_mark_read(request):
         notification_id = int(request.POST["id"])
     account.notifications_mark_read(by=request.user, notification_id=notification_id)
     return redirect(safe_next(request, request.POST.get("next")) or "inbox")
+
+
+@login_required
+@require_GET
+def help_page(request):
+    """What the policy asks at each Action, who does what, and how to try the demo."""
+    return render(request, "hrddp/help.html", {"debug": settings.DEBUG})

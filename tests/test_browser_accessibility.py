@@ -8,7 +8,7 @@ from django.core.management import call_command
 from hrddp.models import Engagement
 from tests.test_browser_walkthrough import browser  # noqa: F401 - the browser fixture
 
-MAIN_PAGES = ["/dashboard/", "/engagements/", "/incidents/", "/measures/", "/letters/", "/inbox/", "/accounts/profile/"]
+MAIN_PAGES = ["/dashboard/", "/engagements/", "/incidents/", "/measures/", "/letters/", "/inbox/", "/accounts/profile/", "/help/"]
 ENGAGEMENT_PAGES = ["", "assessment/", "plan/", "incidents/", "letters/", "intervention/"]
 
 

@@ -9,7 +9,7 @@ from tests.test_browser_walkthrough import browser  # noqa: F401 - the browser f
 
 PHONE = {"width": 390, "height": 844}
 ENGAGEMENT_PAGES = ["", "assessment/", "plan/", "incidents/", "indicators/", "letters/", "exclusions/", "intervention/"]
-MAIN_PAGES = ["/dashboard/", "/engagements/", "/incidents/", "/measures/", "/letters/", "/inbox/"]
+MAIN_PAGES = ["/dashboard/", "/engagements/", "/incidents/", "/measures/", "/letters/", "/inbox/", "/help/", "/accounts/profile/"]
 
 
 def _sign_in_on_a_phone(browser, live_server, username):  # noqa: F811
