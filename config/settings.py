@@ -365,6 +365,9 @@ HRDDP_DECISION_WAIT_DAYS = env.int("HRDDP_DECISION_WAIT_DAYS", default=10)
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 # Rows below the column names; 20,000 keeps a dry run well inside a web worker's 30-second timeout.
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+# An export of more rows than this is built by a worker, its progress shown on its own page
+# (portfolio.background_exports).
+EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=2000)
 IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=60)
 # Excel's own limit for a cell.
 IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=32_767)

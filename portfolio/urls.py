@@ -12,4 +12,7 @@ urlpatterns = [
     path("audit/", views.audit_trail, name="audit_trail"),
     # kind: engagements, incidents, measures, letters or audit; fmt: csv or xlsx (checked by the view).
     path("exports/<slug:kind>.<slug:fmt>", views.list_export, name="list_export"),
+    # An export built in the background: its progress, then its file (for the user who asked, alone).
+    path("exports/jobs/<int:pk>/", views.export_status, name="export_status"),
+    path("exports/jobs/<int:pk>/download/", views.export_download, name="export_download"),
 ]

@@ -6,79 +6,22 @@ narrow it. Exports take the same filters and need the export permission (403 wit
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from hrddp import access
 from hrddp.forms import DateField
+from portfolio import background_exports, exports
 from portfolio import dashboard as dashboards
-from portfolio import exports, queries
-from portfolio.filters import AuditFilter, EngagementFilter, IncidentFilter, LetterFilter, MeasureFilter
+from portfolio.lists import LIST_PERMISSION, LISTS, ListKind, filtered
 
 PAGE_SIZE = 50
-
-
-@dataclass(frozen=True)
-class ListKind:
-    title: str
-    url_name: str
-    template: str
-    filterset: type
-    rows: Callable
-    default_order: tuple[str, ...]
-    # (column heading, sort key or "")
-    columns: tuple[tuple[str, str], ...]
-
-
-LISTS = {
-    "engagements": ListKind(
-        "Engagements", "engagement_list", "hrddp/engagement_list.html", EngagementFilter, queries.engagements_for,
-        ("-state_changed_at", "-pk"),
-        (("Reference", "reference"), ("Engagement", "title"), ("Recipient", "recipient"), ("Office", "office"),
-         ("State", "state"), ("Since", "since"), ("Assessed risk", "risk"), ("Residual risk", "residual")),
-    ),
-    "incidents": ListKind(
-        "Incidents", "incident_overview", "portfolio/incident_list.html", IncidentFilter, queries.incidents_for, ("-occurred_on", "-pk"),
-        (("Date", "date"), ("Engagement", "engagement"), ("Office", "office"), ("Recipient or unit", ""),
-         ("Violation categories", ""), ("Channel", "channel"), ("Grade", ""), ("Verification", "verification"),
-         ("Grave", "")),
-    ),
-    "measures": ListKind(
-        "Mitigation measures", "measure_overview", "portfolio/measure_list.html", MeasureFilter, queries.measures_for, ("due_date", "pk"),
-        (("Measure", ""), ("Engagement", "engagement"), ("Office", "office"), ("Type", "type"), ("Owner", ""),
-         ("Due", "due"), ("Status", "status")),
-    ),
-    "letters": ListKind(
-        "Letters", "letter_overview", "portfolio/letter_list.html", LetterFilter, queries.letters_for, ("-issued_at", "-pk"),
-        (("Reference", "reference"), ("Kind", "kind"), ("Engagement", "engagement"), ("Office", "office"),
-         ("Language", ""), ("Letter date", "date"), ("Dispatched", "dispatched")),
-    ),
-    "audit": ListKind(
-        "Audit trail", "audit_trail", "portfolio/audit_trail.html", AuditFilter, queries.audit_entries_for, ("-at", "-pk"),
-        (("When", "at"), ("Who", ""), ("Engagement", ""), ("Action", "action"), ("From → to", ""), ("Why", ""),
-         ("Details", "")),
-    ),
-}
-
-# Lists read under a permission of their own, beyond seeing the records (403 without it).
-LIST_PERMISSION = {"audit": access.require_audit_trail}
-
-
-def _filtered(request, kind: ListKind):
-    filterset = kind.filterset(request.GET or None, queryset=kind.rows(request.user), request=request)
-    rows = filterset.qs
-    if not (filterset.is_bound and filterset.form.is_valid() and filterset.form.cleaned_data.get("sort")):
-        rows = rows.order_by(*kind.default_order)
-    return filterset, rows
 
 
 def _headers(request, kind: ListKind) -> list[dict]:
@@ -101,7 +44,7 @@ def _headers(request, kind: ListKind) -> list[dict]:
 
 def _list_page(request, name: str, decorate=None, **extra):
     kind = LISTS[name]
-    filterset, rows = _filtered(request, kind)
+    filterset, rows = filtered(request, kind)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     if decorate is not None:
         for row in page:
@@ -167,18 +110,56 @@ def list_export(request, kind, fmt):
         raise Http404("No such export.")
     LIST_PERMISSION.get(kind, lambda user: None)(request.user)
     access.require_export(request.user)
-    filterset, rows = _filtered(request, LISTS[kind])
+    filterset, rows = filtered(request, LISTS[kind])
     if filterset.is_bound and not filterset.form.is_valid():
         return _list_page(request, kind)
+    count = rows.count()
+    if count > background_exports.background_rows():
+        # Too many rows to build while the user waits: a worker builds it, and its page shows how far it got.
+        if count > exports.MAX_ROWS:
+            return _export_refused(request, kind, str(exports.ExportTooLarge(count)))
+        export = background_exports.background_export_start(
+            by=request.user, kind=kind, fmt=fmt, query=request.GET.urlencode(), total=count,
+        )
+        return redirect("export_status", pk=export.pk)
     try:
         content, content_type, extension = exports.list_export(kind=kind, fmt=fmt, queryset=rows, user=request.user)
     except exports.ExportTooLarge as exc:
-        query = request.GET.urlencode()
-        back = reverse(LISTS[kind].url_name) + (f"?{query}" if query else "")
-        return render(request, "portfolio/export_refused.html", {"reason": str(exc), "back": back}, status=400)
+        return _export_refused(request, kind, str(exc))
     response = HttpResponse(content, content_type=content_type)
     stamp = timezone.localtime().strftime("%Y-%m-%d")
     response["Content-Disposition"] = f'attachment; filename="hrddp-{kind}-{stamp}.{extension}"'
+    return response
+
+
+def _export_refused(request, kind, reason):
+    query = request.GET.urlencode()
+    back = reverse(LISTS[kind].url_name) + (f"?{query}" if query else "")
+    return render(request, "portfolio/export_refused.html", {"reason": reason, "back": back}, status=400)
+
+
+@login_required
+@require_GET
+def export_status(request, pk):
+    """How far an export being built got; the file once it is ready. The page refreshes itself until then."""
+    export = background_exports.export_of_user_or_none(request.user, pk)
+    if export is None:
+        raise Http404("No such export.")
+    kind = LISTS.get(export.kind)
+    back = reverse(kind.url_name) + (f"?{export.query}" if export.query else "") if kind else reverse("dashboard")
+    return render(request, "portfolio/export_status.html", {"export": export, "title": kind.title if kind else "", "back": back})
+
+
+@login_required
+@require_GET
+def export_download(request, pk):
+    export = background_exports.export_of_user_or_none(request.user, pk)
+    if export is None or export.status != export.Status.DONE or not export.file:
+        raise Http404("No such export.")
+    content_type = exports.FORMATS[export.fmt]().get_content_type()
+    response = FileResponse(export.file.open("rb"), content_type=content_type, as_attachment=True,
+                            filename=export.file.name.rsplit("/", 1)[-1])
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
