@@ -42,5 +42,6 @@ urlpatterns = [
         name="password_change",
     ),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -551,3 +551,16 @@ def require_decide_allegation(user, country: str) -> None:
     if not may_decide_allegation(user, country):
         raise PermissionDenied("Only a Chief of Mission of an office in this country, or the HQ Human Rights Team, "
                                "decides an allegation.")
+
+
+# --- Readers only ---------------------------------------------------------------------------------------
+
+
+def reads_only(user) -> bool:
+    """Whether none of the user's roles prepares or decides anywhere (HQ, auditors, regional specialists): the
+    API refuses such a user every write with 403, whatever the record (its pages offer them none)."""
+    if not _active(user):
+        return True
+    if user.is_superuser:
+        return False
+    return not any(role_may(role, PREPARE) or role_may(role, DECIDE) for role, _ in memberships_of(user))
