@@ -37,8 +37,9 @@ from monitoring.models import CONFIDENTIAL_FIELDS, Incident, IndicatorMeasuremen
 from register.models import Allegation
 
 
+@extend_schema_field({"type": "string", "nullable": True, "readOnly": True})
 class _Person(serializers.StringRelatedField):
-    """A user as the pages name them (full name, else the login)."""
+    """A user as the pages name them; null where no one is recorded."""
 
 
 # --- Offices, recipients and the register --------------------------------------------------------------
@@ -180,7 +181,6 @@ class TransitionChoiceSerializer(serializers.Serializer):
 
 class EngagementDetailSerializer(EngagementSerializer):
     activities = ActivitySerializer(many=True, read_only=True)
-    focal_point = serializers.PrimaryKeyRelatedField(read_only=True)
     created_by = _Person()
     transitions = serializers.SerializerMethodField()
     waiting_for = serializers.SerializerMethodField()
