@@ -28,7 +28,7 @@ router.register("notifications", views.NotificationViewSet, basename="api-notifi
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/docs.html"), name="api-docs"),
     path("tokens/", views_tokens.token_list, name="api_tokens"),
     path("tokens/<int:token_pk>/revoke/", views_tokens.token_revoke, name="api_token_revoke"),
     # Anything else under /api/ is a JSON 404, like a missing record, not the pages' HTML one.

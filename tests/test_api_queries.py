@@ -2,8 +2,8 @@
 2 and 12 engagements carrying a record of every kind), and the engagement list at 10 and 100 engagements."""
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from api.urls import router
 from hrddp.models import Notification
@@ -17,7 +17,7 @@ MAX_QUERIES = 14
 
 
 def _world(office, pm, count):
-    for n in range(count):
+    for _n in range(count):
         engagement = EngagementFactory(office=office)
         workflow_records(engagement, actor=pm)
         Notification.objects.create(user=pm, kind="step", engagement=engagement, title="Step", dedupe_key=f"q{engagement.pk}")
