@@ -126,7 +126,7 @@ class EngagementViewSet(_ReadOnly):
         return self.get_paginated_response(serializers.HistoryEntrySerializer(page, many=True).data)
 
     @action(
-        detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]{1,64})", filter_backends=[],
+        detail=True, methods=["post"], url_path=r"transitions/(?P<name>[-a-z0-9_]{1,64})", filter_backends=[],
         filterset_class=None, permission_classes=[drf_permissions.IsAuthenticated],
     )
     def transition(self, request, pk=None, name=None):
