@@ -3,6 +3,7 @@ plain data; a serializer here only validates a request's fields before the servi
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -18,11 +19,13 @@ from assessments.models import (
     RiskFactor,
     Screening,
 )
-from hrddp import lifecycle
+from hrddp import access, lifecycle
+from hrddp.forms import DATE_RANGE_MESSAGE, EARLIEST_DATE, LATEST_DATE
 from hrddp.models import (
     AuditEntry,
     CommandPeriod,
     Engagement,
+    GovernmentFocalPoint,
     Notification,
     Office,
     PersonOfInterest,
@@ -33,7 +36,7 @@ from hrddp.models import (
 from interventions.models import Exclusion, InterventionCase, Letter
 from mitigation.models import MitigationMeasure, MitigationPlan
 from monitoring.incident_output import IncidentPresenter
-from monitoring.models import CONFIDENTIAL_FIELDS, Incident, IndicatorMeasurement
+from monitoring.models import CONFIDENTIAL_FIELDS, Incident, IndicatorMeasurement, ViolationCategory
 from register.models import Allegation
 
 
@@ -436,3 +439,133 @@ class ApiTokenSerializer(serializers.ModelSerializer):
     class Meta:
         model = ApiToken
         fields = ["id", "name", "prefix", "created_at", "expires_on", "last_used_at", "revoked_at"]
+
+
+# --- What a write takes: validated here, written by the service ------------------------------------------------
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
+class _Scoped(serializers.PrimaryKeyRelatedField):
+    """An id among the records `scope(user)` returns: any other (another country's, or none at all) is one
+    answer, "not found", so the field tells nothing of what the user may not see."""
+
+    default_error_messages = {"does_not_exist": _("No such record."), "incorrect_type": _("Give the record's id.")}
+
+    def __init__(self, scope, **kwargs):
+        self.scope = scope
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.scope(self.context["request"].user)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int) or not 0 < data < 2**63:
+            self.fail("incorrect_type")
+        return super().to_internal_value(data)
+
+
+class _Date(serializers.DateField):
+    """A date within the range every page accepts (hrddp.forms)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators += [
+            MinValueValidator(EARLIEST_DATE, message=DATE_RANGE_MESSAGE),
+            MaxValueValidator(LATEST_DATE, message=DATE_RANGE_MESSAGE),
+        ]
+
+
+def _visible_recipients(user):
+    return access.visible_recipients(user)
+
+
+def _own_projects(user):
+    return Project.objects.filter(office_id__in=access.project_manager_office_ids(user)).select_related("office")
+
+
+def _own_focal_points(user):
+    return GovernmentFocalPoint.objects.filter(office_id__in=access.project_manager_office_ids(user))
+
+
+def _visible_persons(user):
+    return PersonOfInterest.objects.filter(recipient__in=access.visible_recipients(user))
+
+
+class ActivityInputSerializer(serializers.Serializer):
+    description = serializers.CharField(max_length=5000)
+    activity_type = serializers.ChoiceField(choices=SupportActivity._meta.get_field("activity_type").choices)
+    delivery = serializers.ChoiceField(choices=SupportActivity._meta.get_field("delivery").choices, default="direct")
+    implementing_partner = serializers.CharField(max_length=200, allow_blank=True, default="")
+    target_unit = _Scoped(_visible_recipients, required=False, allow_null=True, default=None)
+
+
+class EngagementOpenSerializer(serializers.Serializer):
+    """A new request for support, as the project manager opens it on the page: an existing recipient."""
+
+    title = serializers.CharField(max_length=250)
+    project = _Scoped(_own_projects, help_text=_("A project of an office where you are the project manager."))
+    recipient = _Scoped(_visible_recipients)
+    focal_point = _Scoped(_own_focal_points, required=False, allow_null=True, default=None)
+    activities = ActivityInputSerializer(many=True, help_text=_("What the support is; at least one."))
+
+    def validate_activities(self, value):
+        if not value:
+            raise serializers.ValidationError(_("Describe at least one support activity."))
+        return value
+
+
+
+
+class IncidentInputSerializer(serializers.Serializer):
+    """An incident's fields as the services take them (monitoring.incident_rules.PUBLIC_FIELDS and the confidential
+    ones); on a change (PATCH) those left out stay as they are."""
+
+    recipient = _Scoped(_visible_recipients)
+    occurred_on = _Date()
+    place = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    # Blank is the service's to refuse, with the other rules that only it checks (a date in the future...).
+    description = serializers.CharField(max_length=20000, allow_blank=True)
+    categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=ViolationCategory.choices), required=False, max_length=20,
+    )
+    channel = serializers.ChoiceField(choices=Incident._meta.get_field("channel").choices)
+    source_reliability = serializers.ChoiceField(choices=Incident._meta.get_field("source_reliability").choices, required=False)
+    information_credibility = serializers.ChoiceField(
+        choices=Incident._meta.get_field("information_credibility").choices, required=False
+    )
+    verification_status = serializers.ChoiceField(choices=Incident._meta.get_field("verification_status").choices, required=False)
+    grave_violation = serializers.BooleanField(required=False)
+    victims = serializers.CharField(max_length=20000, allow_blank=True, required=False, help_text=_CONFIDENTIAL_HELP)
+    witnesses = serializers.CharField(max_length=20000, allow_blank=True, required=False, help_text=_CONFIDENTIAL_HELP)
+    source_details = serializers.CharField(max_length=20000, allow_blank=True, required=False, help_text=_CONFIDENTIAL_HELP)
+    persons_implicated = _Scoped(_visible_persons, many=True, required=False)
+
+
+
+class EngagementRefSerializer(serializers.Serializer):
+    """The engagement a new record belongs to: looked up first, so another office's is a 404 whatever the rest."""
+
+    engagement = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+class IncidentLogSerializer(IncidentInputSerializer, EngagementRefSerializer):
+    pass
+
+
+class IndicatorEntrySerializer(EngagementRefSerializer):
+    """The project manager's five figures of a quarter (entering a quarter again changes them)."""
+
+    quarter = serializers.RegexField(r"^[0-9]{4}-Q[1-4]$", help_text=_("e.g. 2026-Q3"))
+
+    def validate_quarter(self, value):
+        if not EARLIEST_DATE.year <= int(value[:4]) <= LATEST_DATE.year:
+            raise serializers.ValidationError(DATE_RANGE_MESSAGE)
+        return value
+    trained_can_describe_pct = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
+    beneficiaries_know_grievance_pct = serializers.DecimalField(
+        max_digits=5, decimal_places=2, required=False, allow_null=True
+    )
+    units_adopted_regulations = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False, allow_null=True)
+    self_reports_of_misconduct = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False, allow_null=True)
+    investigations_increase_pct = serializers.DecimalField(max_digits=6, decimal_places=2, required=False, allow_null=True)
+    notes = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")

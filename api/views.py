@@ -22,9 +22,34 @@ from common.pdf import pdf_response
 from hrddp import access, lifecycle, services
 from hrddp.services import EngagementChangedMeanwhile, TransitionRefused
 from interventions import letters
+from monitoring import incident_services, indicators
+from monitoring.quarters import parse_quarter
 
 # Ids longer than this would overflow the database's integer (a 404, like any id that is not there).
 ID_PATTERN = "[0-9]{1,18}"
+
+
+def _via(request) -> dict:
+    """What every audit entry written by this call adds to its details: the API, and the token if one was used."""
+    via = {"via": "api"}
+    if isinstance(request.auth, ApiToken):
+        via |= {"api_token": request.auth.pk, "api_token_name": request.auth.name}
+    return via
+
+
+def _valid(serializer_class, request, **kwargs):
+    body = serializer_class(data=request.data, context={"request": request}, **kwargs)
+    body.is_valid(raise_exception=True)
+    return body.validated_data
+
+
+def _engagement_of_body(request):
+    """The engagement a new record names, or 404 (another office's, or none): before the rest is read."""
+    reference = serializers.EngagementRefSerializer(data=request.data if isinstance(request.data, dict) else {})
+    if not reference.is_valid():
+        # Reported with the body's other errors.
+        return None
+    return access.get_engagement_or_404(request.user, reference.validated_data["engagement"])
 
 
 class _ReadOnly(viewsets.ReadOnlyModelViewSet):
@@ -105,6 +130,11 @@ _REFUSED = OpenApiResponse(serializers.RefusalSerializer, description=_("Refused
         ),
     ),
     history=extend_schema(responses=serializers.HistoryEntrySerializer(many=True)),
+    create=extend_schema(
+        request=serializers.EngagementOpenSerializer,
+        responses={201: serializers.EngagementDetailSerializer, 403: _REFUSED},
+        description=_("Open a request for support (a project manager, in a project of their office), as on the page."),
+    ),
 )
 class EngagementViewSet(_ReadOnly):
     """The engagements the user sees. The detail adds its activities, the steps the user's role takes out of
@@ -117,6 +147,21 @@ class EngagementViewSet(_ReadOnly):
     filterset_class = filters.EngagementFilter
     ordering_fields = ["id", "reference", "title", "state", "state_changed_at", "created_at"]
     ordering = ["-state_changed_at", "-id"]
+
+    def create(self, request):
+        if not access.may_open_request(request.user):
+            raise PermissionDenied(_("Only a project manager of an office opens a request."))
+        data = _valid(serializers.EngagementOpenSerializer, request)
+        with services.audit_context(**_via(request)):
+            engagement = services.engagement_open_request(
+                by=request.user, title=data["title"], project=data["project"], recipient=data["recipient"],
+                focal_point=data["focal_point"], activities=[dict(a) for a in data["activities"]],
+            )
+        fresh = selectors.engagement_detail_for(request.user).get(pk=engagement.pk)
+        return Response(
+            serializers.EngagementDetailSerializer(fresh, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @action(detail=True, methods=["get"], filter_backends=[], filterset_class=None)
     def history(self, request, pk=None):
@@ -137,11 +182,8 @@ class EngagementViewSet(_ReadOnly):
             raise PermissionDenied(_("Your role does not allow this step on this engagement."))
         body = serializers.TransitionRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        via = {"via": "api"}
-        if isinstance(request.auth, ApiToken):
-            via |= {"api_token": request.auth.pk, "api_token_name": request.auth.name}
         try:
-            with services.audit_context(**via):
+            with services.audit_context(**_via(request)):
                 services.engagement_transition(
                     engagement_id=engagement.pk, name=name, by=request.user,
                     justification=body.validated_data["justification"],
@@ -215,9 +257,43 @@ class MeasureViewSet(_ReadOnly):
     ordering_fields = ["id", "due_date", "status"]
 
 
+@extend_schema_view(
+    create=extend_schema(
+        request=serializers.IncidentLogSerializer, responses={201: serializers.IncidentSerializer, 403: _REFUSED},
+        description=_("Log an incident (the engagement's project manager), with the page's checks and escalation."),
+    ),
+    partial_update=extend_schema(
+        request=serializers.IncidentInputSerializer, responses={200: serializers.IncidentSerializer, 403: _REFUSED},
+        description=_("Change an incident; fields left out stay as they are. Confidential details only with the "
+                      "engagement's confidential access."),
+    ),
+)
 class IncidentViewSet(_ReadOnly):
     """Action 6: incidents. Victims, witnesses and sources only on the engagements whose confidential access the
     user was granted; elsewhere those fields carry the redaction notice."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def _answer(self, incident_pk, status_code=status.HTTP_200_OK):
+        incident = selectors.incidents_for(self.request.user).get(pk=incident_pk)
+        return Response(self.get_serializer(incident).data, status=status_code)
+
+    def create(self, request):
+        _engagement_of_body(request)
+        data = dict(_valid(serializers.IncidentLogSerializer, request))
+        engagement = access.get_engagement_or_404(request.user, data.pop("engagement"))
+        persons = data.pop("persons_implicated", [])
+        with services.audit_context(**_via(request)):
+            incident = incident_services.incident_log(engagement=engagement, by=request.user, data=data, persons=persons)
+        return self._answer(incident.pk, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        incident = self.get_object()
+        data = dict(_valid(serializers.IncidentInputSerializer, request, partial=True))
+        persons = data.pop("persons_implicated", None)
+        with services.audit_context(**_via(request)):
+            incident_services.incident_update(incident=incident, by=request.user, data=data, persons=persons)
+        return self._answer(incident.pk)
 
     serializer_class = serializers.IncidentSerializer
     selector = _selector(selectors.incidents_for)
@@ -231,8 +307,25 @@ class IncidentViewSet(_ReadOnly):
         return context
 
 
+@extend_schema_view(
+    create=extend_schema(
+        request=serializers.IndicatorEntrySerializer, responses={200: serializers.IndicatorSerializer, 403: _REFUSED},
+        description=_("Enter the project manager's figures of a quarter open for entry, or change those entered."),
+    ),
+)
 class IndicatorViewSet(_ReadOnly):
     """Action 6: quarterly indicator figures."""
+
+    def create(self, request):
+        _engagement_of_body(request)
+        data = dict(_valid(serializers.IndicatorEntrySerializer, request))
+        engagement = access.get_engagement_or_404(request.user, data.pop("engagement"))
+        quarter, notes = parse_quarter(data.pop("quarter")), data.pop("notes", "")
+        with services.audit_context(**_via(request)):
+            measurement = indicators.indicator_measurement_enter(
+                engagement=engagement, quarter=quarter, figures=data, notes=notes, by=request.user
+            )
+        return Response(self.get_serializer(selectors.indicators_for(request.user).get(pk=measurement.pk)).data)
 
     serializer_class = serializers.IndicatorSerializer
     selector = _selector(selectors.indicators_for)

@@ -34,6 +34,8 @@ ROUTES = [(prefix, basename) for prefix, _viewset, basename in router.registry]
 # addressee's alone.
 SEES = {"pm": True, "com": True, "auditor": True, "outsider": False}
 OWN_ONLY = {"api-notification"}
+# The lists that take a new record (opening a request, logging an incident, entering figures).
+TAKES_NEW = {"api-engagement", "api-incident", "api-indicator"}
 
 
 @pytest.fixture
@@ -88,11 +90,12 @@ def test_the_auditor_gets_403_on_every_write(records, auditor, prefix, basename)
 
 
 @pytest.mark.parametrize("prefix,basename", ROUTES)
-def test_a_write_the_endpoint_does_not_take_is_405_for_the_owner(records, pm, prefix, basename):
+def test_a_write_the_endpoint_does_not_take_is_405_for_the_owner_and_an_empty_new_record_400(records, pm, prefix, basename):
     record = RECORD_OF[basename](records)
     client = api_as(pm)
 
-    assert client.post(f"/api/v1/{prefix}/", {}, format="json").status_code == 405
+    assert client.post(f"/api/v1/{prefix}/", {}, format="json").status_code == (400 if basename in TAKES_NEW else 405)
+    assert client.put(f"/api/v1/{prefix}/{record.pk}/", {}, format="json").status_code == 405
     assert client.delete(f"/api/v1/{prefix}/{record.pk}/").status_code == 405
 
 
