@@ -1,6 +1,7 @@
 """The API's endpoints. Each list starts from what the user may see (api/selectors.py over hrddp.access), so
-another office's record is not in a list and its detail is a 404; the one write, taking a step, calls the
-same service as the engagement page, with the same refusals."""
+another office's record is not in a list and its detail is a 404. A write (taking a step, opening a request,
+logging or changing an incident, entering a quarter's figures) validates the body, then calls the same service
+as the page, with the same refusals, inside `audit_context` so that its audit entries name the token."""
 
 from __future__ import annotations
 
