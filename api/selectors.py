@@ -148,7 +148,8 @@ def measures_for(user: User) -> QuerySet[MitigationMeasure]:
 def incidents_for(user: User) -> QuerySet[Incident]:
     return (
         _by_engagement(Incident.objects.all(), user)
-        .select_related("engagement", "recipient", "logged_by")
+        # The presenter names the recipient with its lineage (force › command › unit).
+        .select_related("engagement", "recipient__parent__parent", "logged_by")
         .prefetch_related(Prefetch("persons_implicated", queryset=PersonOfInterest.objects.select_related("recipient")))
         .order_by("-occurred_on", "-pk")
     )

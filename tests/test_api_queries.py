@@ -6,10 +6,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from api.urls import router
-from hrddp.models import Notification
+from hrddp.models import Notification, PersonOfInterest
+from monitoring.models import Incident
 from tests.api_client import api_as
-from tests.builders import workflow_records
-from tests.factories import EngagementFactory, SupportActivityFactory
+from tests.builders import grave_incident, workflow_records
+from tests.factories import EngagementFactory, RecipientFactory, SupportActivityFactory
 
 ROUTES = [prefix for prefix, _viewset, _basename in router.registry]
 # Session or token, throttle, scope and the page and its count; a few prefetches for the nested records.
@@ -20,6 +21,12 @@ def _world(office, pm, count):
     for _n in range(count):
         engagement = EngagementFactory(office=office)
         workflow_records(engagement, actor=pm)
+        # An incident against a unit two levels down, with a person implicated: the presenter names both.
+        command = RecipientFactory(parent=engagement.recipient, level="command", country=office.country)
+        unit = RecipientFactory(parent=command, level="unit", country=office.country)
+        incident = grave_incident(engagement, logged_by=pm)
+        Incident.objects.filter(pk=incident.pk).update(recipient=unit)
+        incident.persons_implicated.add(PersonOfInterest.objects.create(full_name="Marek Dalgo", recipient=unit))
         Notification.objects.create(user=pm, kind="step", engagement=engagement, title="Step", dedupe_key=f"q{engagement.pk}")
 
 
