@@ -65,8 +65,8 @@ def api_token_create(*, by: User, name: str, expires_on: date | None) -> tuple[A
     token.save()
     audit_record(
         engagement=None, actor=by, action=AuditAction.CREATE_API_TOKEN,
-        justification=_("Created the API token “%(name)s”, valid until %(until)s.")
-        % {"name": name, "until": expires_on.isoformat()},
+        # The trail is a record, kept in the words it was written in (not translated).
+        justification=f"Created the API token “{name}”, valid until {expires_on.isoformat()}.",
         details={"api_token": token.pk, "api_token_name": name, "prefix": prefix},
     )
     return token, secret
@@ -84,7 +84,7 @@ def api_token_revoke(*, by: User, token: ApiToken) -> ApiToken:
     token.save(update_fields=["revoked_at"])
     audit_record(
         engagement=None, actor=by, action=AuditAction.REVOKE_API_TOKEN,
-        justification=_("Revoked the API token “%(name)s”.") % {"name": token.name},
+        justification=f"Revoked the API token “{token.name}”.",
         details={"api_token": token.pk, "api_token_name": token.name, "prefix": token.prefix},
     )
     return token
