@@ -9,7 +9,9 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
@@ -26,6 +28,18 @@ from tests.factories import EngagementFactory
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 # Generated requests per operation, role and mode: 35 operations × 3 roles × 2 modes × this stays under two minutes.
 EXAMPLES = 8
+
+
+@pytest.fixture
+def wsgi_app():
+    """Django's WSGI application, kept from closing the test's database connection at the end of each request (as
+    Django's own test client does): the test's transaction, and its data, must outlive the requests."""
+    signals = (request_started, request_finished)
+    for signal in signals:
+        signal.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    for signal in signals:
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -49,11 +63,11 @@ def _fuzzer(strategy, checks, auth, calls):
 
 
 @pytest.mark.parametrize("who", ["pm", "com", "auditor"])
-def test_no_operation_answers_a_server_error_or_outside_its_schema(request, portfolio, who):
+def test_no_operation_answers_a_server_error_or_outside_its_schema(request, portfolio, wsgi_app, who):
     user = request.getfixturevalue(who)
     _token, secret = token_for(user, name=f"Fuzzing as {who}")
     auth = {"Authorization": f"Bearer {secret}"}
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application(), headers=auth)
+    schema = schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app, headers=auth)
     operations = [result.ok() for result in schema.get_all_operations()]
     calls = {"requests": 0}
 
