@@ -64,6 +64,8 @@ def test_the_documentation_page_renders_from_the_apps_own_files(phone, live_serv
     phone.goto(f"{live_server.url}/api/docs/")
     phone.wait_for_selector("text=HRDDP case management API")
     phone.wait_for_selector("text=/api/v1/engagements/")
+    # Every request answered before the browser closes: none is left holding a database connection.
+    phone.wait_for_load_state("networkidle")
 
     assert all(url.startswith(live_server.url) for url in requests), [u for u in requests if not u.startswith(live_server.url)]
     assert refused == []
