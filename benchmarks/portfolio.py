@@ -99,6 +99,13 @@ def cases() -> list[Case]:
         Case("measure_overview", query="overdue=yes"),
         Case("letter_overview"),
         Case("letter_overview", query="kind=intercession&status=draft"),
+        # The API's lists beside the pages' (the browser session authenticates them, as a token would).
+        Case("api-engagement-list"),
+        Case("api-engagement-list", query="state=active"),
+        Case("api-engagement-list", query="page=50"),
+        Case("api-engagement-list", user=PM),
+        Case("api-incident-list"),
+        Case("api-incident-list", user=PM),
     ]
     for kind, queries in _export_filters().items():
         for fmt in ("csv", "xlsx"):

@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "portfolio",
     "imports",
     "register",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -383,3 +387,49 @@ IMPORT_MAX_ARCHIVE_MEMBERS = env.int("IMPORT_MAX_ARCHIVE_MEMBERS", default=1_000
 # own upload handler stops a file at IMPORT_MAX_UPLOAD_BYTES); other fields are held to this in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=int(2.5 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=int(2.5 * 1024 * 1024))
+
+# --- The REST API (api/) ----------------------------------------------------------------------
+# Token or session, signed in; every list paged (at most api.limits.Pages.max_page_size rows); calls per token
+# limited (API_RATE, counted in the default cache: per process unless CACHES points at a shared one); errors
+# in one JSON shape. Request bodies are capped by DATA_UPLOAD_MAX_MEMORY_SIZE above.
+API_RATE = env.str("API_RATE", default="600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.SignedInReadersRead"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.limits.PerTokenThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.limits.Pages",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.limits.errors_as_json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "HRDDP case management API",
+    "DESCRIPTION": (
+        "The records a user may see, and the steps they may take, as on the pages: another office's record is "
+        "a 404, a step the role may not take a 403. Authenticate with a personal API token "
+        "(`Authorization: Bearer <token>`, created on /api/tokens/) or the browser session."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # One name for each choice set that several fields share.
+    "ENUM_NAME_OVERRIDES": {
+        "RiskRatingEnum": "assessments.models.RiskRating",
+        "SourceReliabilityEnum": "assessments.models.SourceReliability",
+        "RecipientCategoryEnum": "hrddp.models.RecipientCategory",
+        "AllegationCategoryEnum": "register.models.AllegationCategory",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.error_responses",
+    ],
+}

@@ -45,5 +45,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     # The administration signs in through the app's own page, second factor included.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True, permanent=False)),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -608,3 +608,16 @@ def must_use_second_factor(user) -> bool:
         )
         user._hrddp_must_use_second_factor = cached
     return cached
+
+
+# --- Readers only ---------------------------------------------------------------------------------------
+
+
+def reads_only(user) -> bool:
+    """Whether none of the user's roles prepares or decides anywhere (HQ, auditors, regional specialists): the
+    API refuses such a user every write with 403, whatever the record (its pages offer them none)."""
+    if not _active(user):
+        return True
+    if user.is_superuser:
+        return False
+    return not any(role_may(role, PREPARE) or role_may(role, DECIDE) for role, _ in memberships_of(user))

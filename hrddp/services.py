@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -26,13 +29,29 @@ class TransitionRefused(Exception):
         self.reasons = reasons
 
 
+# What every audit entry written in the current request adds to its details: the API sets the token a call
+# was made with (api/views.py), so whichever service the call reaches, its entries say how it was made.
+_audit_context: ContextVar[dict | None] = ContextVar("audit_context", default=None)
+
+
+@contextmanager
+def audit_context(**details):
+    """Within the block, every audit entry's details also carry `details` (e.g. the API token used)."""
+    reset = _audit_context.set({**(_audit_context.get() or {}), **details})
+    try:
+        yield
+    finally:
+        _audit_context.reset(reset)
+
+
 def audit_record(
     *, engagement: Engagement | None, actor: User, action: str, justification: str,
     from_state: str = "", to_state: str = "", details: dict | None = None,
 ) -> AuditEntry:
+    context = _audit_context.get()
     return AuditEntry.objects.create(
         engagement=engagement, actor=actor, action=action, justification=justification,
-        from_state=from_state, to_state=to_state, details=details or {},
+        from_state=from_state, to_state=to_state, details={**(context or {}), **(details or {})},
     )
 
 

@@ -38,13 +38,20 @@ class _Asked:
     GET: QueryDict
 
 
+# The task that builds an export, handed in by PortfolioConfig.ready() (portfolio.tasks imports this module).
+_build_task = None
+
+
+def exports_built_by(task) -> None:
+    global _build_task
+    _build_task = task
+
+
 def background_export_start(*, by: User, kind: str, fmt: str, query: str, total: int) -> BackgroundExport:
     """Record the export asked for, and hand it to a worker once that is committed."""
-    from portfolio.tasks import build_export
-
     with transaction.atomic():
         export = BackgroundExport.objects.create(user=by, kind=kind, fmt=fmt, query=query, total=total)
-        enqueue_after_commit(build_export, export.pk)
+        enqueue_after_commit(_build_task, export.pk)
     return export
 
 
