@@ -14,6 +14,8 @@ STEP_SOURCES = {
 }
 # How each decision reads in a sentence, and on the button that issues its letter.
 STEP_WORDS = {"suspend": "suspension", "resume": "resumption", "cease": "ceasing support"}
+# What issuing the letter does, in a sentence: "issuing it suspends support".
+STEP_EFFECTS = {"suspend": "suspends support", "resume": "resumes support", "cease": "ceases support"}
 STEP_BUTTONS = {
     "suspend": "Sign, issue the letter and suspend support",
     "resume": "Sign, issue the letter and resume support",

@@ -57,6 +57,7 @@ def _detail(
     if step is not None and perms.may_issue_letter:
         decision = {
             "decision_step": step, "decision_button": decision_letters.STEP_BUTTONS[step],
+            "decision_effect": decision_letters.STEP_EFFECTS[step],
             "decision_refusals": intercession.refusals_besides_letter(perms.engagement, step),
             "revision": perms.engagement.revision, "justification": justification,
         }
