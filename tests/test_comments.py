@@ -205,3 +205,31 @@ def test_a_comment_too_long_is_refused():
         from discussion.services import _clean_body
 
         _clean_body("x" * 5001)
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_the_discussion_and_the_history_take_as_many_queries_with_20_comments_as_with_2(
+    client, pm, com, hq, engagement, count, django_assert_max_num_queries
+):
+    incident = log(engagement, pm)
+    for n in range(count):
+        comment = comment_add(by=hq if n % 2 else pm, target=engagement if n % 3 else incident, body=f"Comment {n}")
+        if n % 2 == 0:
+            comment_edit(by=comment.author, comment=comment, body=f"Comment {n}, edited")
+    client.force_login(com)
+
+    with django_assert_max_num_queries(32):
+        page = client.get(reverse("engagement_detail", args=[engagement.pk]))
+    with django_assert_max_num_queries(14):
+        history = client.get(reverse("engagement_history", args=[engagement.pk]))
+
+    assert page.status_code == 200
+    assert history.content.decode().count("Comment ") >= count
+
+
+def test_an_edit_that_changes_nothing_records_nothing(pm, engagement):
+    comment = comment_add(by=pm, target=engagement, body="Same")
+    comment_edit(by=pm, comment=comment, body="Same")
+
+    assert not comment.revisions.exists()
+    assert not AuditEntry.objects.filter(action=AuditAction.EDIT_COMMENT).exists()

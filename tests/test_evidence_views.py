@@ -252,3 +252,48 @@ def test_the_incident_page_hides_confidential_files_without_the_grant(client, pm
     grant(com, engagement)
     content = client.get(url).content.decode()
     assert "photo.png" in content
+
+
+def test_the_letter_and_case_pages_carry_their_files(client, pm, engagement):
+    from tests.builders import issue_notification_letter, open_case
+
+    letter = issue_notification_letter(engagement)
+    case = open_case(engagement)
+    _kept(pm, letter, name="signed-copy.pdf")
+    _kept(pm, case, name="authority-reply.pdf", confidential=False)
+    client.force_login(pm)
+
+    letter_page = client.get(reverse("letter_detail", args=[engagement.pk, letter.pk])).content.decode()
+    case_page = client.get(reverse("case_detail", args=[engagement.pk, case.pk])).content.decode()
+
+    assert "signed-copy.pdf" in letter_page and "authority-reply.pdf" not in letter_page
+    assert "authority-reply.pdf" in case_page and "signed-copy.pdf" not in case_page
+
+
+def test_the_plan_page_carries_each_measures_proof(client, pm, engagement):
+    from tests.builders import add_measure, complete_plan
+
+    complete_plan(engagement, target_factors=False, include_gpraf=False)
+    measure = add_measure(engagement, title="Vetting of the unit's commanders")
+    _kept(pm, measure, name="vetting-report.pdf")
+    client.force_login(pm)
+
+    content = client.get(reverse("mitigation_plan", args=[engagement.pk])).content.decode()
+
+    assert "Proof of the measures" in content and "vetting-report.pdf" in content
+    assert f'<option value="{measure.pk}">Vetting of the unit' in content
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_the_engagement_pages_query_count_does_not_grow_with_its_files(
+    client, pm, com, engagement, count, django_assert_max_num_queries
+):
+    for n in range(count):
+        _kept(pm, engagement, name=f"file-{n}.pdf")
+    evidence_file_withdraw(by=pm, file=EvidenceFile.objects.first(), reason="Wrong file")
+    client.force_login(com)
+
+    with django_assert_max_num_queries(32):
+        response = client.get(reverse("engagement_detail", args=[engagement.pk]))
+
+    assert response.content.decode().count('<li class="evidence-file') == count
