@@ -112,7 +112,7 @@ def _engagements(user, query, words) -> Section:
     rows, section.more = _take(_match(qs, ["reference", "title"], query, words, newest="-created_at"))
     section.hits = [
         Hit(highlight(f"{e.reference} · {e.title}", words), reverse("engagement_detail", args=[e.pk]),
-            meta=f"{e.recipient} · {e.office.name} · {e.get_state_display()}")
+            meta=f"{e.recipient.name} · {e.office.name} · {e.get_state_display()}")
         for e in rows
     ]
     return section
