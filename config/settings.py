@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    "evidence",
+    "discussion",
 ]
 
 MIDDLEWARE = [
@@ -252,8 +254,32 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "media/"
+# Uploaded evidence, letters' and reports' PDFs and staged imports all go through the "default" storage: the local
+# folder MEDIA_ROOT on one machine; with STORAGE_BACKEND=s3, an S3-compatible bucket that every web and worker
+# machine shares (django-storages). Nothing there is served from a public URL: the app reads and sends each file.
+STORAGE_BACKEND = env.str("STORAGE_BACKEND", default="local")
+if STORAGE_BACKEND == "s3":
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("AWS_LOCATION", default=""),
+            # A name once written is never written again (evidence is never overwritten), objects stay private.
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
+elif STORAGE_BACKEND == "local":
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured("STORAGE_BACKEND is 'local' or 's3'.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -433,3 +459,9 @@ SPECTACULAR_SETTINGS = {
         "api.schema.error_responses",
     ],
 }
+# --- Evidence files (evidence/) ---
+# The largest file kept as evidence, and what an office document's parts may unfold to once opened.
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=25 * 1024 * 1024)
+EVIDENCE_MAX_UNCOMPRESSED_BYTES = env.int("EVIDENCE_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024)
+# ClamAV's daemon, to scan every upload: a Unix socket path, or tcp://host:port. Empty: no scan.
+CLAMAV_SOCKET = env.str("CLAMAV_SOCKET", default="")

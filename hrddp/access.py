@@ -621,3 +621,80 @@ def reads_only(user) -> bool:
     if user.is_superuser:
         return False
     return not any(role_may(role, PREPARE) or role_may(role, DECIDE) for role, _ in memberships_of(user))
+
+
+# --- Evidence files and the discussion on a record ------------------------------------------------------
+# Whoever sees an engagement sees its files and its discussion (confidential files only with the engagement's
+# confidential grant, like incidents' confidential details). The project manager and the Chief of Mission add and
+# withdraw files; they and the HQ Human Rights Team, whose part is to advise and review (P¶29), comment. Auditors
+# and regional specialists read.
+
+
+def may_see_engagement(user, engagement: Engagement) -> bool:
+    """Whether the user sees this engagement: without a query for a member of its office, HQ and auditors (what a
+    panel on an engagement's page asks again, at no cost, before showing anything)."""
+    if not _active(user):
+        return False
+    if sees_every_office(user) or engagement.office_id in office_ids_of(user):
+        return True
+    return visible_engagements(user).filter(pk=engagement.pk).exists()
+
+
+def is_hq_adviser(user) -> bool:
+    return _active(user) and any(role == Role.HQ_HUMAN_RIGHTS for role, _ in memberships_of(user))
+
+
+def _prepares_or_decides(user, engagement: Engagement) -> bool:
+    """may_prepare_or_decide, asking the roles in the engagement's office (no query) before any grant (a query each):
+    the record panels ask it on every page."""
+    if not _active(user):
+        return False
+    for role, office_id in memberships_of(user):
+        if office_id == engagement.office_id and (role_may(role, PREPARE) or role_may(role, DECIDE)):
+            return True
+    return may_prepare_or_decide(user, engagement)
+
+
+def may_add_evidence(user, engagement: Engagement) -> bool:
+    return _prepares_or_decides(user, engagement)
+
+
+def may_withdraw_evidence(user, engagement: Engagement) -> bool:
+    return _prepares_or_decides(user, engagement)
+
+
+def may_see_evidence_file(user, engagement: Engagement, *, confidential: bool) -> bool:
+    """A file of an engagement the user sees; a confidential one only with the engagement's confidential grant."""
+    return not confidential or may_see_confidential(user, engagement)
+
+
+def may_read_withdrawn_evidence(user) -> bool:
+    """A withdrawn file's bytes are kept for the audit: auditors may still read them."""
+    return _role_carries(user, AUDIT_TRAIL)
+
+
+def may_comment(user, engagement: Engagement) -> bool:
+    return is_hq_adviser(user) or _prepares_or_decides(user, engagement)
+
+
+def require_comment(user, engagement: Engagement) -> None:
+    if not may_comment(user, engagement):
+        raise PermissionDenied("Your role reads this discussion; it does not take part in it.")
+
+
+def comment_role(user, engagement: Engagement) -> str:
+    """The role a comment is written under: the weightiest the user holds for this engagement."""
+    if may_decide(user, engagement):
+        return Role.CHIEF_OF_MISSION
+    if may_prepare(user, engagement):
+        return Role.PROJECT_MANAGER
+    if is_hq_adviser(user):
+        return Role.HQ_HUMAN_RIGHTS
+    return ""
+
+
+def engagement_readers(engagement: Engagement, usernames) -> list[User]:
+    """Of the active users with these usernames, those who may see the engagement (whom a mention may notify)."""
+    names = sorted(set(usernames))[:50]
+    candidates = User.objects.filter(username__in=names, is_active=True).order_by("username")
+    return [u for u in candidates if visible_engagements(u).filter(pk=engagement.pk).exists()]

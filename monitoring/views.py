@@ -126,7 +126,7 @@ def _detail_page(request, perms: access.EngagementAccess, incident, *, status=20
     return render(
         request, "monitoring/incident_detail.html",
         {
-            "engagement": engagement, "record": presenter.present(incident),
+            "engagement": engagement, "incident": incident, "record": presenter.present(incident),
             "commanders": incident_commanders(incident),
             "may_edit": perms.may_prepare,
             "determinations": list(incident.determinations.all()), "in_force": in_force,

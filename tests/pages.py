@@ -7,6 +7,15 @@ from io import BytesIO
 
 from pypdf import PdfReader
 
+# The evidence files and the discussion a record's page carries (hrddp.record_panels): forms of their own.
+_RECORD_PANEL = re.compile(r'<section class="card (?:evidence-panel|discussion)".*?</section>', re.DOTALL)
+
+
+def outside_record_panels(content: str) -> str:
+    """The page without its evidence and discussion panels (to check what the page itself offers)."""
+    return _RECORD_PANEL.sub("", content)
+
+
 _STEP_FORM = r'<form method="post" action="([^"]*/steps/([^"/]*)/)"'
 
 

@@ -12,6 +12,7 @@ from assessments.models import AssessmentStatus, CitedSource, RiskAssessment, Ri
 from hrddp.models import AuditEntry, Engagement, State
 from tests.builders import complete_assessment, reload, start_assessment
 from tests.factories import EngagementFactory
+from tests.pages import outside_record_panels
 
 NOTE = "Ready for your endorsement: every element answered from the 2025 reports."
 SOURCE_ROW = {"citation": "OHCHR, annual report on Darvonia (2025)", "reliability": "A",
@@ -400,7 +401,7 @@ def test_hq_and_the_auditor_read_it_without_any_form_and_may_not_post(client, at
 
     assert response.status_code == 200
     assert "Reviewed: specific risks for under-represented groups." in content
-    assert "<form" not in content.split('<main id="main">')[1]
+    assert "<form" not in outside_record_panels(content).split('<main id="main">')[1]
     assert posted.status_code == 403
     assert _contents(at_assessment.current_assessment) == before
     assert reload(at_assessment).state == State.ASSESSMENT

@@ -21,8 +21,9 @@ FACTORS = (
 MEASURE_FIELDS = ["title", "measure_type", "nature", "owner", "due_date", "budget_line", "status", "review_notes"]
 # The plan page may run at most this many queries, whatever the number of measures
 # (session, user, memberships, engagement, plan, assessment, coverage, measures with
-# their prefetched targets, the risk factors offered once, the catalogue, the steps' guards).
-MAX_QUERIES = 24
+# their prefetched targets, the risk factors offered once, the catalogue, the steps' guards), and the plan's
+# evidence files and discussion (the measures offered for a file, the files, the comments).
+MAX_QUERIES = 26
 
 
 def _url(engagement):

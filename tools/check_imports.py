@@ -35,7 +35,7 @@ LAYERS = [
     ["monitoring"],
     ["interventions"],
     ["register"],
-    ["portfolio", "imports", "demo", "api"],
+    ["portfolio", "imports", "demo", "api", "evidence", "discussion"],
     ["config"],
 ]
 LAYER_OF = {app: index for index, layer in enumerate(LAYERS) for app in layer}

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from discussion import views_search
+
+urlpatterns = [path("", views_search.search, name="search")]
