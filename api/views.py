@@ -6,6 +6,7 @@ as the page, with the same refusals, inside `audit_context` so that its audit en
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -23,6 +24,7 @@ from common.pdf import pdf_response
 from hrddp import access, lifecycle, services
 from hrddp.services import EngagementChangedMeanwhile, TransitionRefused
 from interventions import letters
+from mitigation import services as mitigation_services
 from monitoring import incident_services, indicators
 from monitoring.quarters import parse_quarter
 
@@ -39,7 +41,8 @@ def _via(request) -> dict:
 
 
 def _valid(serializer_class, request, **kwargs):
-    body = serializer_class(data=request.data, context={"request": request}, **kwargs)
+    kwargs.setdefault("context", {"request": request})
+    body = serializer_class(data=request.data, **kwargs)
     body.is_valid(raise_exception=True)
     return body.validated_data
 
@@ -251,11 +254,82 @@ class MitigationPlanViewSet(_ReadOnly):
     filterset_class = filters.ByEngagementFilter
 
 
+def _refused(message: str) -> Response:
+    """A write the engagement's stage does not allow: 400 with the page's reason."""
+    return Response(
+        {"error": {"code": "refused", "message": message, "reasons": [message]}}, status=status.HTTP_400_BAD_REQUEST
+    )
+
+
+_STAGE_REFUSED = OpenApiResponse(
+    serializers.RefusalSerializer, description=_("Bad input (`fields`), or the engagement's stage does not allow "
+                                                 "the change (`reasons`).")
+)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=serializers.MeasureCreateSerializer,
+        responses={201: serializers.MeasureSerializer, 400: _STAGE_REFUSED, 403: _REFUSED, 404: _REFUSED},
+        description=_("Add a measure to the engagement's mitigation plan (its project manager, while the engagement "
+                      "is at the mitigation stage), as on the plan page; the plan is drawn up by its first measure."),
+    ),
+    partial_update=extend_schema(
+        request=serializers.MeasureInputSerializer,
+        responses={200: serializers.MeasureSerializer, 400: _STAGE_REFUSED, 403: _REFUSED, 404: _REFUSED},
+        description=_("Change a measure of the plan while the engagement is at the mitigation stage; fields left out "
+                      "stay as they are."),
+    ),
+)
 class MeasureViewSet(_ReadOnly):
+    """Action 5: the measures of the mitigation plans. Added and changed through the plan page's service
+    (mitigation.services.plan_save): the same permission, stage, checks and audit entry."""
+
     serializer_class = serializers.MeasureSerializer
     selector = _selector(selectors.measures_for)
     filterset_class = filters.MeasureFilter
     ordering_fields = ["id", "due_date", "status"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def _save(self, request, engagement, row):
+        """The row written by the plan's service; the measure it wrote, or the refusal."""
+        try:
+            # The service locks the engagement's row until the end of this transaction: the measure read back
+            # is the one this call added.
+            with transaction.atomic(), services.audit_context(**_via(request)):
+                plan = mitigation_services.plan_save(by=request.user, engagement=engagement, fields={}, measures=[row])
+                pk = row.get("id") or plan.measures.order_by("-pk").values_list("pk", flat=True).first()
+        except mitigation_services.NotEditable as exc:
+            return None, _refused(exc.message)
+        return selectors.measures_for(request.user).get(pk=pk), None
+
+    def _may_write(self, request, engagement):
+        access.require_prepare(request.user, engagement, _("Only the engagement's project manager changes its plan."))
+        return mitigation_services.plan_editable_refusal(engagement=engagement)
+
+    def create(self, request):
+        engagement = _engagement_of_body(request)
+        if engagement is not None:
+            refusal = self._may_write(request, engagement)
+            if refusal:
+                return _refused(refusal)
+        data = dict(_valid(serializers.MeasureCreateSerializer, request, context={"request": request, "engagement": engagement}))
+        data.pop("engagement")
+        measure, refused = self._save(request, engagement, data)
+        return refused or Response(self.get_serializer(measure).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        measure = self.get_object()
+        engagement = measure.plan.engagement
+        refusal = self._may_write(request, engagement)
+        if refusal:
+            return _refused(refusal)
+        data = dict(_valid(
+            serializers.MeasureInputSerializer, request, partial=True,
+            context={"request": request, "engagement": engagement},
+        ))
+        measure, refused = self._save(request, engagement, {"id": measure.pk, **data})
+        return refused or Response(self.get_serializer(measure).data)
 
 
 @extend_schema_view(

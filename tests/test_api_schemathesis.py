@@ -66,7 +66,8 @@ def _fuzzer(strategy, checks, auth, calls):
 def test_no_operation_answers_a_server_error_or_outside_its_schema(request, portfolio, wsgi_app, who):
     user = request.getfixturevalue(who)
     _token, secret = token_for(user, name=f"Fuzzing as {who}")
-    auth = {"Authorization": f"Bearer {secret}"}
+    # The WSGI transport hands schemathesis the body as sent: a gzip-compressed one (GZipMiddleware) it cannot read.
+    auth = {"Authorization": f"Bearer {secret}", "Accept-Encoding": "identity"}
     schema = schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app, headers=auth)
     operations = [result.ok() for result in schema.get_all_operations()]
     calls = {"requests": 0}
