@@ -625,3 +625,55 @@ class MeasureInputSerializer(serializers.Serializer):
 
 class MeasureCreateSerializer(MeasureInputSerializer, EngagementRefSerializer):
     """A new measure of the engagement's mitigation plan (the plan is drawn up by its first measure)."""
+
+
+class _ElementAnswerSerializer(serializers.Serializer):
+    element = serializers.ChoiceField(choices=_choices(AssessmentElement, "element"))
+    narrative = serializers.CharField(max_length=20000, allow_blank=True, default="")
+    rating = serializers.ChoiceField(choices=_choices(AssessmentElement, "rating"), allow_blank=True, default="")
+
+
+class _RowSerializer(serializers.Serializer):
+    """A row of the draft: with an `id` it changes (or, with `delete`, removes) that row of the version; without
+    one it is added. Rows left out stay as they are."""
+
+    id = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    delete = serializers.BooleanField(default=False)
+
+    def validate(self, attrs):
+        if attrs.get("delete") and "id" not in attrs:
+            raise serializers.ValidationError(_("Name the row to remove by its id."))
+        return attrs
+
+
+class _SourceRowSerializer(_RowSerializer):
+    citation = serializers.CharField(max_length=500, required=False)
+    is_un_source = serializers.BooleanField(required=False)
+    reliability = serializers.ChoiceField(choices=_choices(CitedSource, "reliability"), required=False)
+    element = serializers.ChoiceField(choices=_choices(CitedSource, "element"), allow_blank=True, required=False)
+
+
+class _FactorRowSerializer(_RowSerializer):
+    description = serializers.CharField(max_length=500, required=False)
+    element = serializers.ChoiceField(choices=_choices(RiskFactor, "element"), allow_blank=True, required=False)
+
+
+class AssessmentDraftSerializer(serializers.Serializer):
+    """What the project manager writes on the draft of the latest version, as on the assessment page; what is left
+    out stays as it is. Sources and risk factors are checked by the page's service (assessments.risk), row by row."""
+
+    elements = _ElementAnswerSerializer(many=True, required=False, max_length=len(_choices(AssessmentElement, "element")))
+    final_rating = serializers.ChoiceField(choices=_choices(RiskAssessment, "final_rating"), allow_blank=True, required=False)
+    final_justification = serializers.CharField(max_length=20000, allow_blank=True, required=False)
+    sources = _SourceRowSerializer(many=True, required=False, max_length=500)
+    risk_factors = _FactorRowSerializer(many=True, required=False, max_length=500)
+    revision = serializers.IntegerField(
+        min_value=0, max_value=2**31 - 1, required=False,
+        help_text=_("The engagement's revision the client saw: a draft saved after a step since is refused (409)."),
+    )
+
+    def validate_elements(self, value):
+        named = [answer["element"] for answer in value]
+        if len(named) != len(set(named)):
+            raise serializers.ValidationError(_("Answer each element once."))
+        return value
