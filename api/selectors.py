@@ -132,7 +132,9 @@ def plans_for(user: User) -> QuerySet[MitigationPlan]:
     return (
         _by_engagement(MitigationPlan.objects.all(), user)
         .select_related("engagement", "submitted_by")
-        .prefetch_related(Prefetch("measures", queryset=MitigationMeasure.objects.order_by("due_date", "pk")))
+        .prefetch_related(Prefetch(
+            "measures", queryset=MitigationMeasure.objects.prefetch_related("risk_factors").order_by("due_date", "pk")
+        ))
         .order_by("pk")
     )
 
@@ -141,6 +143,7 @@ def measures_for(user: User) -> QuerySet[MitigationMeasure]:
     return (
         _by_engagement(MitigationMeasure.objects.all(), user, "plan__engagement")
         .select_related("plan__engagement")
+        .prefetch_related("risk_factors")
         .order_by("due_date", "pk")
     )
 

@@ -35,6 +35,7 @@ from hrddp.models import (
 )
 from interventions.models import Exclusion, InterventionCase, Letter
 from mitigation.models import MitigationMeasure, MitigationPlan
+from mitigation.services import excludable_persons
 from monitoring.incident_output import IncidentPresenter
 from monitoring.models import CONFIDENTIAL_FIELDS, Incident, IndicatorMeasurement, ViolationCategory
 from register.models import Allegation
@@ -306,12 +307,15 @@ class RiskAssessmentSerializer(serializers.ModelSerializer):
 
 class MeasureSerializer(serializers.ModelSerializer):
     engagement = serializers.IntegerField(source="plan.engagement_id", read_only=True)
+    risk_factors = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text=_("The risk factors of the current assessment it targets.")
+    )
 
     class Meta:
         model = MitigationMeasure
         fields = [
-            "id", "plan", "engagement", "title", "measure_type", "nature", "owner", "due_date", "budget_line",
-            "status", "from_gpraf", "excludes_person", "review_notes",
+            "id", "plan", "engagement", "title", "measure_type", "nature", "risk_factors", "owner", "due_date",
+            "budget_line", "status", "from_gpraf", "excludes_person", "review_notes",
         ]
 
 
@@ -569,3 +573,107 @@ class IndicatorEntrySerializer(EngagementRefSerializer):
     self_reports_of_misconduct = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False, allow_null=True)
     investigations_increase_pct = serializers.DecimalField(max_digits=6, decimal_places=2, required=False, allow_null=True)
     notes = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
+
+
+def _choices(model, name):
+    return model._meta.get_field(name).choices
+
+
+class MeasureInputSerializer(serializers.Serializer):
+    """A measure of the mitigation plan as the plan page's form takes it; on a change (PATCH) the fields left out
+    stay as they are. The view hands in the engagement (context["engagement"]): the risk factors are those of
+    its current assessment, the person one of its recipient's force, as the page offers them."""
+
+    title = serializers.CharField(max_length=300)
+    measure_type = serializers.ChoiceField(choices=_choices(MitigationMeasure, "measure_type"))
+    nature = serializers.ChoiceField(choices=_choices(MitigationMeasure, "nature"), default="preventive")
+    risk_factors = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), max_length=200, default=list,
+        help_text=_("Ids of the current assessment's risk factors the measure targets."),
+    )
+    excludes_person = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, allow_null=True, default=None,
+        help_text=_("For a screening and exclusion measure: the person of interest of the recipient's force it keeps "
+                    "out of the support (P¶16)."),
+    )
+    owner = serializers.CharField(max_length=200, allow_blank=True, default="")
+    due_date = _Date(allow_null=True, default=None)
+    budget_line = serializers.CharField(max_length=100, allow_blank=True, default="")
+    status = serializers.ChoiceField(choices=_choices(MitigationMeasure, "status"), default="planned")
+    review_notes = serializers.CharField(max_length=20000, allow_blank=True, default="")
+
+    def validate_risk_factors(self, value):
+        engagement = self.context.get("engagement")
+        if not value or engagement is None:
+            return value
+        # The page offers the current assessment's factors only (mitigation.views.mitigation_plan).
+        assessment = engagement.current_assessment
+        factors = assessment.risk_factors.filter(pk__in=value) if assessment is not None else RiskFactor.objects.none()
+        known = set(factors.values_list("pk", flat=True))
+        if set(value) - known:
+            raise serializers.ValidationError(_("Choose risk factors of the engagement's current assessment."))
+        return list(dict.fromkeys(value))
+
+    def validate_excludes_person(self, value):
+        engagement = self.context.get("engagement")
+        if value is None or engagement is None:
+            return value
+        if not excludable_persons(engagement).filter(pk=value).exists():
+            raise serializers.ValidationError(_("Exclude a person of interest of the recipient's force."))
+        return value
+
+
+class MeasureCreateSerializer(MeasureInputSerializer, EngagementRefSerializer):
+    """A new measure of the engagement's mitigation plan (the plan is drawn up by its first measure)."""
+
+
+class _ElementAnswerSerializer(serializers.Serializer):
+    element = serializers.ChoiceField(choices=_choices(AssessmentElement, "element"))
+    narrative = serializers.CharField(max_length=20000, allow_blank=True, default="")
+    rating = serializers.ChoiceField(choices=_choices(AssessmentElement, "rating"), allow_blank=True, default="")
+
+
+class _RowSerializer(serializers.Serializer):
+    """A row of the draft: with an `id` it changes (or, with `delete`, removes) that row of the version; without
+    one it is added. Rows left out stay as they are."""
+
+    id = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    delete = serializers.BooleanField(default=False)
+
+    def validate(self, attrs):
+        if attrs.get("delete") and "id" not in attrs:
+            raise serializers.ValidationError(_("Name the row to remove by its id."))
+        return attrs
+
+
+class _SourceRowSerializer(_RowSerializer):
+    citation = serializers.CharField(max_length=500, required=False)
+    is_un_source = serializers.BooleanField(required=False)
+    reliability = serializers.ChoiceField(choices=_choices(CitedSource, "reliability"), required=False)
+    element = serializers.ChoiceField(choices=_choices(CitedSource, "element"), allow_blank=True, required=False)
+
+
+class _FactorRowSerializer(_RowSerializer):
+    description = serializers.CharField(max_length=500, required=False)
+    element = serializers.ChoiceField(choices=_choices(RiskFactor, "element"), allow_blank=True, required=False)
+
+
+class AssessmentDraftSerializer(serializers.Serializer):
+    """What the project manager writes on the draft of the latest version, as on the assessment page; what is left
+    out stays as it is. Sources and risk factors are checked by the page's service (assessments.risk), row by row."""
+
+    elements = _ElementAnswerSerializer(many=True, required=False, max_length=len(_choices(AssessmentElement, "element")))
+    final_rating = serializers.ChoiceField(choices=_choices(RiskAssessment, "final_rating"), allow_blank=True, required=False)
+    final_justification = serializers.CharField(max_length=20000, allow_blank=True, required=False)
+    sources = _SourceRowSerializer(many=True, required=False, max_length=500)
+    risk_factors = _FactorRowSerializer(many=True, required=False, max_length=500)
+    revision = serializers.IntegerField(
+        min_value=0, max_value=2**31 - 1, required=False,
+        help_text=_("The engagement's revision the client saw: a draft saved after a step since is refused (409)."),
+    )
+
+    def validate_elements(self, value):
+        named = [answer["element"] for answer in value]
+        if len(named) != len(set(named)):
+            raise serializers.ValidationError(_("Answer each element once."))
+        return value

@@ -6,6 +6,9 @@ as the page, with the same refusals, inside `audit_context` so that its audit en
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import Max
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -19,10 +22,12 @@ from rest_framework.response import Response
 
 from api import filters, selectors, serializers
 from api.models import ApiToken
+from assessments import risk
 from common.pdf import pdf_response
 from hrddp import access, lifecycle, services
 from hrddp.services import EngagementChangedMeanwhile, TransitionRefused
 from interventions import letters
+from mitigation import services as mitigation_services
 from monitoring import incident_services, indicators
 from monitoring.quarters import parse_quarter
 
@@ -39,7 +44,8 @@ def _via(request) -> dict:
 
 
 def _valid(serializer_class, request, **kwargs):
-    body = serializer_class(data=request.data, context={"request": request}, **kwargs)
+    kwargs.setdefault("context", {"request": request})
+    body = serializer_class(data=request.data, **kwargs)
     body.is_valid(raise_exception=True)
     return body.validated_data
 
@@ -110,6 +116,19 @@ class ProjectViewSet(_ReadOnly):
 
 
 _REFUSED = OpenApiResponse(serializers.RefusalSerializer, description=_("Refused: the body says why."))
+
+
+def _refused(message: str) -> Response:
+    """A write the engagement's stage does not allow: 400 with the page's reason."""
+    return Response(
+        {"error": {"code": "refused", "message": message, "reasons": [message]}}, status=status.HTTP_400_BAD_REQUEST
+    )
+
+
+_STAGE_REFUSED = OpenApiResponse(
+    serializers.RefusalSerializer, description=_("Bad input (`fields`), or the engagement's stage does not allow "
+                                                 "the change (`reasons`).")
+)
 
 
 @extend_schema_view(
@@ -234,6 +253,22 @@ class CoordinationViewSet(_ReadOnly):
     ordering_fields = ["id", "updated_at"]
 
 
+@extend_schema_view(
+    partial_update=extend_schema(
+        request=serializers.AssessmentDraftSerializer,
+        responses={
+            200: serializers.RiskAssessmentSerializer, 400: _STAGE_REFUSED, 403: _REFUSED, 404: _REFUSED,
+            409: OpenApiResponse(serializers.RefusalSerializer, description=_("The engagement changed meanwhile: "
+                                                                            "reload it and write again.")),
+        },
+        description=_(
+            "Write the draft of the latest version (the engagement's project manager, at the risk assessment stage), "
+            "as on the assessment page: element answers, final rating, sources and risk factors. Submitting it is a "
+            "step (`submit_assessment`). Like the page's saves of a draft, not in the audit trail: the trail holds "
+            "the version submitted, which is frozen."
+        ),
+    ),
+)
 class RiskAssessmentViewSet(_ReadOnly):
     """Action 4: every version of each engagement's risk assessment, with its elements, sources and risk factors."""
 
@@ -241,6 +276,39 @@ class RiskAssessmentViewSet(_ReadOnly):
     selector = _selector(selectors.assessments_for)
     filterset_class = filters.AssessmentFilter
     ordering_fields = ["id", "version", "created_at"]
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def partial_update(self, request, pk=None):
+        assessment = self.get_object()
+        engagement = assessment.engagement
+        access.require_prepare(request.user, engagement, _("Only the engagement's project manager writes its assessment."))
+        latest = engagement.assessments.aggregate(latest=Max("version"))["latest"]
+        refusal = risk.assessment_editable_refusal(assessment=assessment, engagement=engagement, latest_version=latest)
+        if refusal:
+            return _refused(refusal)
+        data = _valid(serializers.AssessmentDraftSerializer, request)
+        draft = {
+            "elements": {a["element"]: {"narrative": a["narrative"], "rating": a["rating"]} for a in data.get("elements", [])},
+            "final_rating": data.get("final_rating", assessment.final_rating),
+            "final_justification": data.get("final_justification", assessment.final_justification),
+            "sources": [dict(row) for row in data.get("sources", [])],
+            "factors": [dict(row) for row in data.get("risk_factors", [])],
+        }
+        try:
+            with services.audit_context(**_via(request)):
+                risk.assessment_save_draft(
+                    assessment=assessment, **draft, by=request.user, expected_revision=data.get("revision"),
+                )
+        except EngagementChangedMeanwhile as exc:
+            return Response({"error": {"code": "changed_meanwhile", "message": exc.message}}, status=status.HTTP_409_CONFLICT)
+        except risk.AssessmentNotEditable as exc:
+            return _refused(exc.message)
+        except DjangoValidationError as exc:
+            # The service names the risk factors "factors"; the API's field is "risk_factors".
+            raise DjangoValidationError(
+                {("risk_factors" if key == "factors" else key): messages for key, messages in exc.message_dict.items()}
+            ) from exc
+        return Response(self.get_serializer(selectors.assessments_for(request.user).get(pk=assessment.pk)).data)
 
 
 class MitigationPlanViewSet(_ReadOnly):
@@ -251,11 +319,69 @@ class MitigationPlanViewSet(_ReadOnly):
     filterset_class = filters.ByEngagementFilter
 
 
+@extend_schema_view(
+    create=extend_schema(
+        request=serializers.MeasureCreateSerializer,
+        responses={201: serializers.MeasureSerializer, 400: _STAGE_REFUSED, 403: _REFUSED, 404: _REFUSED},
+        description=_("Add a measure to the engagement's mitigation plan (its project manager, while the engagement "
+                      "is at the mitigation stage), as on the plan page; the plan is drawn up by its first measure."),
+    ),
+    partial_update=extend_schema(
+        request=serializers.MeasureInputSerializer,
+        responses={200: serializers.MeasureSerializer, 400: _STAGE_REFUSED, 403: _REFUSED, 404: _REFUSED},
+        description=_("Change a measure of the plan while the engagement is at the mitigation stage; fields left out "
+                      "stay as they are."),
+    ),
+)
 class MeasureViewSet(_ReadOnly):
+    """Action 5: the measures of the mitigation plans. Added and changed through the plan page's service
+    (mitigation.services.plan_save): the same permission, stage, checks and audit entry."""
+
     serializer_class = serializers.MeasureSerializer
     selector = _selector(selectors.measures_for)
     filterset_class = filters.MeasureFilter
     ordering_fields = ["id", "due_date", "status"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def _save(self, request, engagement, row):
+        """The row written by the plan's service; the measure it wrote, or the refusal."""
+        try:
+            # The service locks the engagement's row until the end of this transaction: the measure read back
+            # is the one this call added.
+            with transaction.atomic(), services.audit_context(**_via(request)):
+                plan = mitigation_services.plan_save(by=request.user, engagement=engagement, fields={}, measures=[row])
+                pk = row.get("id") or plan.measures.order_by("-pk").values_list("pk", flat=True).first()
+        except mitigation_services.NotEditable as exc:
+            return None, _refused(exc.message)
+        return selectors.measures_for(request.user).get(pk=pk), None
+
+    def _may_write(self, request, engagement):
+        access.require_prepare(request.user, engagement, _("Only the engagement's project manager changes its plan."))
+        return mitigation_services.plan_editable_refusal(engagement=engagement)
+
+    def create(self, request):
+        engagement = _engagement_of_body(request)
+        if engagement is not None:
+            refusal = self._may_write(request, engagement)
+            if refusal:
+                return _refused(refusal)
+        data = dict(_valid(serializers.MeasureCreateSerializer, request, context={"request": request, "engagement": engagement}))
+        data.pop("engagement")
+        measure, refused = self._save(request, engagement, data)
+        return refused or Response(self.get_serializer(measure).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        measure = self.get_object()
+        engagement = measure.plan.engagement
+        refusal = self._may_write(request, engagement)
+        if refusal:
+            return _refused(refusal)
+        data = dict(_valid(
+            serializers.MeasureInputSerializer, request, partial=True,
+            context={"request": request, "engagement": engagement},
+        ))
+        measure, refused = self._save(request, engagement, {"id": measure.pk, **data})
+        return refused or Response(self.get_serializer(measure).data)
 
 
 @extend_schema_view(

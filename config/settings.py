@@ -453,6 +453,7 @@ SPECTACULAR_SETTINGS = {
         "SourceReliabilityEnum": "assessments.models.SourceReliability",
         "RecipientCategoryEnum": "hrddp.models.RecipientCategory",
         "AllegationCategoryEnum": "register.models.AllegationCategory",
+        "MeasureStatusEnum": "mitigation.models.MeasureStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -34,8 +34,8 @@ ROUTES = [(prefix, basename) for prefix, _viewset, basename in router.registry]
 # addressee's alone.
 SEES = {"pm": True, "com": True, "auditor": True, "outsider": False}
 OWN_ONLY = {"api-notification"}
-# The lists that take a new record (opening a request, logging an incident, entering figures).
-TAKES_NEW = {"api-engagement", "api-incident", "api-indicator"}
+# The lists that take a new record (opening a request, logging an incident, entering figures, adding a measure).
+TAKES_NEW = {"api-engagement", "api-incident", "api-indicator", "api-measure"}
 
 
 @pytest.fixture

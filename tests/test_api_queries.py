@@ -1,5 +1,6 @@
 """No query per row: every list endpoint costs the same few queries whatever the number of records (asserted with
-2 and 12 engagements carrying a record of every kind), and the engagement list at 10 and 100 engagements."""
+2 and 12 engagements carrying a record of every kind, and on the synthetic portfolio at 10 and 1,000 engagements),
+and the engagement list at 10 and 100 engagements."""
 
 import pytest
 from django.db import connection
@@ -11,6 +12,7 @@ from monitoring.models import Incident
 from tests.api_client import api_as
 from tests.builders import grave_incident, workflow_records
 from tests.factories import EngagementFactory, RecipientFactory, SupportActivityFactory
+from tests.portfolio_data import bulk_portfolio
 
 ROUTES = [prefix for prefix, _viewset, _basename in router.registry]
 # Session or token, throttle, scope and the page and its count; a few prefetches for the nested records.
@@ -50,6 +52,22 @@ def test_every_list_costs_the_same_with_2_and_12_engagements(request, office_a, 
 
     assert large == small, (small, large)
     assert max(large.values()) <= MAX_QUERIES, large
+
+
+def test_every_list_costs_the_same_at_10_and_1000_engagements(office_a, office_b, pm, hq):
+    clients = {"pm": api_as(pm), "hq": api_as(hq, name="HQ dashboard")}
+    bulk_portfolio(office_a, 5, actor=pm)
+    bulk_portfolio(office_b, 5)
+    for client in clients.values():  # the token's first use, and Django's caches
+        for prefix in ROUTES:
+            client.get(f"/api/v1/{prefix}/")
+    few = {(who, prefix): _queries(client, f"/api/v1/{prefix}/") for who, client in clients.items() for prefix in ROUTES}
+    bulk_portfolio(office_a, 495, actor=pm)
+    bulk_portfolio(office_b, 495)
+    many = {(who, prefix): _queries(client, f"/api/v1/{prefix}/") for who, client in clients.items() for prefix in ROUTES}
+
+    assert many == few, {key: (few[key], many[key]) for key in few if few[key] != many[key]}
+    assert max(many.values()) <= MAX_QUERIES, many
 
 
 @pytest.mark.parametrize("count", [10, 100])
