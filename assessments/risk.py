@@ -27,8 +27,8 @@ from assessments.models import (
     RiskRating,
 )
 from hrddp import access
-from hrddp.models import Engagement, State, User
-from hrddp.services import EngagementChangedMeanwhile
+from hrddp.models import AuditAction, Engagement, State, User
+from hrddp.services import EngagementChangedMeanwhile, audit_record
 
 SOURCE_FIELDS = ("citation", "is_un_source", "reliability", "element")
 FACTOR_FIELDS = ("description", "element")
@@ -84,10 +84,10 @@ def assessment_save_draft(
     "delete": True, remove) that row of this version; without one they are
     added. Rows not mentioned stay as they are.
 
-    Not audited, unlike the saves of Actions 1–3: a draft is the project manager's working copy, saved
-    as often as they like, and what the trail must hold is the version the Chief of Mission reads. That
-    version is frozen when submitted, and its submission, return, endorsement or decline are steps, each
-    with its audit entry (ASSESSMENT_STEPS above).
+    Audited like the saves of Actions 1–3 (who saved which version, and what changed in it), in the same
+    transaction: a draft is the project manager's working copy, but every change is on the record, whether
+    made on the page or through the API. The version the Chief of Mission reads is frozen when submitted,
+    and its submission, return, endorsement or decline are steps with their own entries.
 
     Refuses with PermissionDenied when the user may not prepare the engagement,
     AssessmentNotEditable when the version is not a draft being written,
@@ -131,6 +131,16 @@ def assessment_save_draft(
     current.final_rating = final_rating
     current.final_justification = final_justification.strip()
     current.save(update_fields=["final_rating", "final_justification"])
+    changes = {
+        "elements": sorted(elements), "final_rating": final_rating,
+        "sources": {"added": len(source_plan[0]), "changed": len(source_plan[1]), "removed": len(source_plan[2])},
+        "risk_factors": {"added": len(factor_plan[0]), "changed": len(factor_plan[1]), "removed": len(factor_plan[2])},
+    }
+    audit_record(
+        engagement=engagement, actor=by, action=AuditAction.SAVE_RISK_ASSESSMENT,
+        justification=f"Saved the draft of version {current.version} of the risk assessment.",
+        details={"assessment": current.pk, "version": current.version, **changes},
+    )
     return current
 
 

@@ -1,6 +1,6 @@
 """Writing the draft of a risk assessment through the API: the assessment page's service
-(assessments.risk.assessment_save_draft), with its permission, stage and checks. Like the page's saves of a draft,
-it writes no audit entry (the trail holds the submitted version). The outsider gets 404, the Chief of Mission,
+(assessments.risk.assessment_save_draft), with its permission, stage and checks, and its audit entry naming the
+token. The outsider gets 404, the Chief of Mission,
 HQ and the auditor 403, a version that is no longer a draft being written the page's reason, a stale revision 409,
 and bad input field errors all at once, writing nothing."""
 
@@ -40,7 +40,7 @@ def _body(**changes):
     }
 
 
-def test_the_owner_writes_the_draft_as_the_page_does_without_an_audit_entry(pm, draft):
+def test_the_owner_writes_the_draft_as_the_page_does_with_an_audit_entry_naming_the_token(pm, draft):
     client = api_as(pm)
     entries_before = AuditEntry.objects.count()  # making the token is one
 
@@ -53,7 +53,10 @@ def test_the_owner_writes_the_draft_as_the_page_does_without_an_audit_entry(pm, 
     )
     assert response.json()["final_rating"] == "medium" and len(response.json()["risk_factors"]) == 1
     assert RiskAssessment.objects.get(pk=draft.pk).status == AssessmentStatus.DRAFT
-    assert AuditEntry.objects.count() == entries_before
+    entry = AuditEntry.objects.order_by("-pk").first()
+    assert AuditEntry.objects.count() == entries_before + 1
+    assert (entry.action, entry.actor, entry.details["via"]) == ("save_risk_assessment", pm, "api")
+    assert entry.details.get("api_token_name")
 
 
 def test_what_is_left_out_stays_and_rows_named_by_id_change_or_go(pm, draft):

@@ -172,7 +172,7 @@ def test_it_writes_thirty_rows_with_as_few_queries_as_three(pm, office_a, django
         draft = start_assessment(EngagementFactory(office=office_a, state=State.ASSESSMENT))
         rows = [{**SOURCE, "citation": f"Report {n}"} for n in range(count)]
         factors = [{**FACTOR, "description": f"Factor {n}"} for n in range(count)]
-        with django_assert_max_num_queries(13):
+        with django_assert_max_num_queries(15):
             _save(draft, pm, sources=rows, factors=factors,
                   elements={value: {"narrative": "Seen.", "rating": ""} for value in RiskElement.values})
         assert draft.sources.count() == count

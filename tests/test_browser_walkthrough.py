@@ -111,7 +111,7 @@ def test_a_project_manager_takes_a_request_to_endorsement_in_the_browser(live_se
 
     engagement.refresh_from_db()
     assert engagement.state == State.MITIGATION
-    assert [e.action for e in engagement.audit_entries.order_by("at", "pk")][-7:] == [
+    assert [e.action for e in engagement.audit_entries.order_by("at", "pk")][-8:] == [
         "conclude_applicable", "save_preconditions", "pass_preconditions", "save_coordination",
-        "complete_coordination", "submit_assessment", "endorse",
+        "complete_coordination", "save_risk_assessment", "submit_assessment", "endorse",
     ]

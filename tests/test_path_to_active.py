@@ -143,7 +143,8 @@ def test_a_low_risk_request_goes_from_new_to_active_through_the_pages(client, pm
     assert engagement.support_approved_at is not None
     assert list(engagement.audit_entries.order_by("at", "pk").values_list("action", flat=True)) == [
         "open", "start_screening", "save_screening", "conclude_applicable", "save_preconditions",
-        "pass_preconditions", "save_coordination", "complete_coordination", "submit_assessment", "endorse",
+        "pass_preconditions", "save_coordination", "complete_coordination", "save_risk_assessment",
+        "submit_assessment", "endorse",
         "save_mitigation_plan", "submit_plan", "set_intervention_procedure", "draft_letter", "issue_letter",
         "approve_support",
     ]

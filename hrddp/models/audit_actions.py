@@ -45,6 +45,7 @@ class AuditAction(models.TextChoices):
     SAVE_PRECONDITIONS = "save_preconditions", _("Saved the preconditions check")
     SAVE_COORDINATION = "save_coordination", _("Saved the coordination record")
     # Action 5: mitigation.
+    SAVE_RISK_ASSESSMENT = "save_risk_assessment", _("Saved the risk assessment's draft")
     SAVE_MITIGATION_PLAN = "save_mitigation_plan", _("Saved the mitigation plan")
     ADD_MEASURES_FROM_CATALOGUE = "add_measures_from_catalogue", _("Added measures from the catalogue")
     SET_INTERVENTION_PROCEDURE = "set_intervention_procedure", _("Recorded the intervention procedure")
