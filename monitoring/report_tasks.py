@@ -3,6 +3,7 @@ worker finds them through monitoring.tasks). They take a quarter's label and ids
 
 from celery import shared_task
 
+from hrddp.queue import enqueue_after_commit
 from monitoring import reports
 from monitoring.quarters import parse_quarter
 
@@ -11,14 +12,21 @@ from monitoring.quarters import parse_quarter
 def quarterly_report_chunk(quarter: str, engagement_ids: list[int]) -> dict:
     # A failure of one engagement is logged inside and the others go on; what reaches here (the
     # database gone, say) retries the chunk, which skips the reports already made.
-    return reports.report_chunk_make(quarter=parse_quarter(quarter), engagement_ids=engagement_ids)
+    parsed = parse_quarter(quarter)
+    result = reports.report_chunk_make(quarter=parsed, engagement_ids=engagement_ids)
+    # The chunk that finds no report missing (the last to finish; two at once, both) starts the
+    # roll-up at once rather than at the waiting task's next poll; it is made once either way.
+    if not reports.reports_missing(quarter=parsed):
+        enqueue_after_commit(quarterly_portfolio, quarter)
+    return result
 
 
-# The roll-up waits for the chunks by reading the report rows every POLL seconds (there is no
-# result backend, so no chord); after POLLS tries it is made anyway, since an engagement whose
-# report failed has none until the next run.
-PORTFOLIO_POLL_SECONDS = 20
-PORTFOLIO_POLLS = 360  # two hours
+# The roll-up's own task waits for the chunks by reading the report rows every POLL seconds
+# (there is no result backend, so no chord): it is the safety net should no chunk find the
+# reports complete (one failed; a chunk task lost). After POLLS tries it is made anyway, since
+# an engagement whose report failed has none until the next run.
+PORTFOLIO_POLL_SECONDS = 60
+PORTFOLIO_POLLS = 120  # two hours
 
 
 @shared_task(bind=True, acks_late=True, max_retries=PORTFOLIO_POLLS + 5)

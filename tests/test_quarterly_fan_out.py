@@ -61,10 +61,12 @@ def test_the_fan_out_makes_every_report_once_in_a_task_per_chunk_then_the_roll_u
     # When beat's run fans the quarter out
     result = fan_out(django_capture_on_commit_callbacks)
 
-    # Then three chunk tasks were sent, then the roll-up's task, and every report exists once
+    # Then three chunk tasks were sent, then the roll-up's task (again by the chunk that finished
+    # last), and every report exists once
     assert result == {"quarter": "2026-Q3", "chunks": 3, "engagements": 5}
     chunk_name, portfolio_name = tasks.quarterly_report_chunk.name, tasks.quarterly_portfolio.name
-    assert [n for n in published if n in (chunk_name, portfolio_name)] == [chunk_name] * 3 + [portfolio_name]
+    sent = [n for n in published if n in (chunk_name, portfolio_name)]
+    assert sent == [chunk_name] * 3 + [portfolio_name] * 2
     assert sorted(_reports().values_list("engagement_id", flat=True)) == sorted(e.pk for e in engagements)
     # And the roll-up was made once, after the last report
     portfolio = PortfolioReport.objects.get(quarter_start=Q3.start)
@@ -127,6 +129,26 @@ def test_a_report_made_meanwhile_by_another_chunk_is_not_made_again(django_captu
 
     # Then it makes nothing and the report is the same
     assert result["created"] == 0 and _reports().get() == made
+
+
+def test_the_chunk_that_completes_the_quarter_starts_the_roll_up(
+    django_capture_on_commit_callbacks, published, office_a, hq
+):
+    # Given two active engagements, one of which has its report
+    done, last = active_engagement(office_a), active_engagement(office_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.quarterly_report_chunk.delay("2026-Q3", [done.pk])
+
+    # Then that chunk did not start the roll-up: a report is missing
+    assert tasks.quarterly_portfolio.name not in [n for n in published]
+
+    # When the last chunk runs
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.quarterly_report_chunk.delay("2026-Q3", [last.pk])
+
+    # Then it started the roll-up, made once
+    assert [n for n in published].count(tasks.quarterly_portfolio.name) == 1
+    assert PortfolioReport.objects.count() == 1
 
 
 def test_the_roll_up_waits_while_a_report_is_missing_and_is_made_once(django_capture_on_commit_callbacks, office_a, hq):
