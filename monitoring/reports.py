@@ -11,6 +11,13 @@ The job selects the engagements in one query, computes every count in one
 query per batch (and the PM's figures in one more), then renders report after
 report; a failure for one engagement is logged and the others go on. The one
 that failed has no report row, so the next run makes it.
+
+Beat's run spreads the rendering over the worker pool: it enqueues one task per
+chunk of engagements without a report (`reports_to_make`, `report_chunk_make`)
+and one task for the roll-up, which waits, polling, until no report is missing
+(`portfolio_when_done`). No result backend is needed: completion is read from
+the report rows themselves. By hand (`run_job`), the same work runs in one
+process (`reports_for_quarter`).
 """
 
 from __future__ import annotations
@@ -31,8 +38,7 @@ from django.utils import timezone
 from common.pdf import pdf_render, static_path_url
 from hrddp.models import AuditAction, AuditEntry, Engagement, Reminder, Role, User
 from hrddp.notify import notify
-from hrddp.queue import enqueue_after_commit
-from hrddp.tasks import deliver_reminder
+from hrddp.tasks import reminders_enqueue
 from monitoring.indicators import (
     COUNT_KEYS,
     COUNT_LABELS,
@@ -277,10 +283,14 @@ def indicator_report_url(report_id: int, engagement_id: int) -> str:
     return reverse("indicator_report_pdf", args=[engagement_id, report_id])
 
 
-def _record_reminders(quarter: Quarter) -> list[int]:
+def report_reminders_record(quarter: Quarter, *, engagement_ids: list[int] | None = None) -> list[int]:
     """One QUARTERLY_REPORT reminder per report of the quarter (once each, however often this runs);
-    the ids of those not yet delivered."""
-    reports = IndicatorReport.objects.filter(quarter_start=quarter.start).values_list("pk", "engagement_id")
+    the ids of those not yet delivered. Only those of `engagement_ids` when given (a chunk's own)."""
+    reports = IndicatorReport.objects.filter(quarter_start=quarter.start)
+    pending = Reminder.objects.filter(kind=Reminder.Kind.QUARTERLY_REPORT, period=quarter.label, sent_at__isnull=True)
+    if engagement_ids is not None:
+        reports = reports.filter(engagement_id__in=engagement_ids)
+        pending = pending.filter(engagement_id__in=engagement_ids)
     Reminder.objects.bulk_create(
         [
             Reminder(
@@ -292,20 +302,38 @@ def _record_reminders(quarter: Quarter) -> list[int]:
                     f"Download it: {settings.SITE_URL}{indicator_report_url(pk, engagement_id)}"
                 ),
             )
-            for pk, engagement_id in reports
+            for pk, engagement_id in reports.values_list("pk", "engagement_id")
         ],
         ignore_conflicts=True, batch_size=500,
     )
-    return list(
-        Reminder.objects.filter(
-            kind=Reminder.Kind.QUARTERLY_REPORT, period=quarter.label, sent_at__isnull=True
-        ).values_list("pk", flat=True)
-    )
+    return list(pending.values_list("pk", flat=True))
+
+
+def _reports_make(
+    *, quarter: Quarter, engagements: list[Engagement], tables: dict[int, IndicatorTable], done: set[int]
+) -> tuple[int, list[str]]:
+    """The reports of `engagements` not in `done`; a failure is logged and the others go on."""
+    created, failed = 0, []
+    for engagement in engagements:
+        if engagement.pk in done:
+            continue
+        try:
+            indicator_report_create(engagement=engagement, quarter=quarter, table=tables[engagement.pk])
+        except Exception:  # noqa: BLE001 - one engagement's failure must not stop the others
+            logger.exception(
+                "The %s indicator report of %s could not be made; the next run retries it.",
+                quarter.label, engagement.reference,
+            )
+            failed.append(engagement.reference)
+        else:
+            created += 1
+    return created, failed
 
 
 def reports_for_quarter(*, today: date) -> dict:
-    """The reports of the quarter that ended before `today`: each engagement's indicator report, its
-    reminder to the PM, the COM and HQ, and the portfolio report for HQ."""
+    """The reports of the quarter that ended before `today`, all in this process: each engagement's
+    indicator report, its reminder to the PM, the COM and HQ, and the portfolio report for HQ.
+    (Beat's run spreads the same work over the workers: `reports_fan_out`.)"""
     quarter = quarter_of(today).previous()
     engagements = list(engagements_active_during(quarter))
     done = set(
@@ -316,22 +344,11 @@ def reports_for_quarter(*, today: date) -> dict:
     for batch in _batches(engagements, BATCH_SIZE):
         batch_tables = indicator_tables(engagements=batch, quarter=quarter)
         tables.update(batch_tables)
-        for engagement in batch:
-            if engagement.pk in done:
-                continue
-            try:
-                indicator_report_create(engagement=engagement, quarter=quarter, table=batch_tables[engagement.pk])
-            except Exception:  # noqa: BLE001 - one engagement's failure must not stop the others
-                logger.exception(
-                    "The %s indicator report of %s could not be made; the next run retries it.",
-                    quarter.label, engagement.reference,
-                )
-                failed.append(engagement.reference)
-            else:
-                created += 1
-    pending = _record_reminders(quarter)
-    for pk in pending:
-        enqueue_after_commit(deliver_reminder, pk)
+        made, broken = _reports_make(quarter=quarter, engagements=batch, tables=batch_tables, done=done)
+        created += made
+        failed += broken
+    pending = report_reminders_record(quarter)
+    reminders_enqueue(pending)
     portfolio = "exists" if PortfolioReport.objects.filter(quarter_start=quarter.start).exists() else "created"
     if portfolio == "created":
         try:
@@ -344,3 +361,57 @@ def reports_for_quarter(*, today: date) -> dict:
         "existing": len(done & {e.pk for e in engagements}), "failed": failed, "to_deliver": len(pending),
         "portfolio": portfolio,
     }
+
+
+# --- The quarterly job spread over the workers -----------------------------------------------
+
+# Engagements per chunk task. A report takes ~130 ms to render, so a chunk is a few seconds of
+# work: small enough that the tasks spread evenly over the workers (5,000 engagements make 200
+# tasks) and that a chunk delivered again after a worker died redoes little, large enough that
+# the counting queries (one set per chunk) and the task overhead stay small beside the rendering.
+CHUNK_SIZE = 25
+
+
+def _has_report(quarter: Quarter) -> Exists:
+    return Exists(IndicatorReport.objects.filter(engagement=OuterRef("pk"), quarter_start=quarter.start))
+
+
+def reports_to_make(*, quarter: Quarter) -> list[list[int]]:
+    """The ids of the engagements active during the quarter that have no report yet, in chunks."""
+    ids = list(engagements_active_during(quarter).filter(~_has_report(quarter)).values_list("pk", flat=True))
+    return list(_batches(ids, CHUNK_SIZE))
+
+
+def report_chunk_make(*, quarter: Quarter, engagement_ids: list[int]) -> dict:
+    """One chunk of the quarter's reports: those of these engagements not made yet, then their
+    reminders, delivered in batches. Running it twice, or two at once, makes each report once (the
+    report's unique key: engagement and quarter) and delivers each reminder once (its claim)."""
+    engagements = list(engagements_active_during(quarter).filter(pk__in=engagement_ids).filter(~_has_report(quarter)))
+    tables = indicator_tables(engagements=engagements, quarter=quarter) if engagements else {}
+    created, failed = _reports_make(quarter=quarter, engagements=engagements, tables=tables, done=set())
+    pending = report_reminders_record(quarter, engagement_ids=engagement_ids)
+    reminders_enqueue(pending)
+    return {"quarter": quarter.label, "created": created, "failed": failed, "to_deliver": len(pending)}
+
+
+def reports_missing(*, quarter: Quarter) -> int:
+    """How many engagements active during the quarter have no report yet (one query)."""
+    return engagements_active_during(quarter).filter(~_has_report(quarter)).count()
+
+
+def portfolio_when_done(*, quarter: Quarter, final: bool) -> str:
+    """HQ's roll-up once every engagement's report is made: "exists", "created", or "waiting" while
+    reports are missing. With `final`, it is made anyway (a report that failed is made by the
+    next run; the roll-up's figures come from the counts, not from the reports)."""
+    if PortfolioReport.objects.filter(quarter_start=quarter.start).exists():
+        return "exists"
+    missing = reports_missing(quarter=quarter)
+    if missing and not final:
+        return "waiting"
+    if missing:
+        logger.error(
+            "The %s portfolio report is made while %d indicator report(s) are missing; the next run makes them.",
+            quarter.label, missing,
+        )
+    portfolio_report_create(quarter=quarter)
+    return "created"

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from hrddp.notify import reminder_deliver
 from monitoring import jobs
+from monitoring.report_tasks import quarterly_portfolio, quarterly_report_chunk  # noqa: F401 - registered with the worker
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(Exception,), retry_backoff=30, max_retries=8)
@@ -22,4 +23,5 @@ def daily_reminders(day: str | None = None) -> dict:
 
 @shared_task(acks_late=True)
 def quarterly_reports(day: str | None = None) -> dict:
-    return jobs.job_quarterly_reports(today=date.fromisoformat(day) if day else timezone.localdate())
+    # Beat's run: the reports are spread over the workers, in chunks.
+    return jobs.job_quarterly_reports_fan_out(today=date.fromisoformat(day) if day else timezone.localdate())
