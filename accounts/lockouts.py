@@ -55,3 +55,15 @@ def locked_out_response(request, original_response=None, credentials=None):
         {"retry_at": retry_at(request, credentials), "contact": settings.ACCOUNT_HELP_CONTACT},
         status=429,
     )
+
+
+# Longer than any account's username (and than the attempts table's column, 255): kept to this many characters.
+_USERNAME_KEPT = 150
+
+
+def attempted_username(request, credentials=None) -> str | None:
+    """The username a sign-in attempt names, as axes counts it: from the credentials, else the form; cut to the
+    length a username can have, so that a pasted essay is a failed attempt like any other, not a server error."""
+    source = credentials if credentials else getattr(request, "data", None) or getattr(request, "POST", {})
+    username = source.get("username") if hasattr(source, "get") else None
+    return username[:_USERNAME_KEPT] if isinstance(username, str) else username

@@ -8,10 +8,13 @@ since). Other records say when they were made, not when they were last changed, 
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 
 from assessments.models import AssessmentStatus
 from hrddp.models import AuditEntry, RecipientCategory, RecipientLevel, State
@@ -31,7 +34,23 @@ class IdFilter(filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class _UtcMoment(IsoDateTimeField):
+    """An ISO 8601 moment, in UTC before it reaches the database: an offset Python accepts (up to ±23:59) may be
+    one PostgreSQL refuses (beyond ±15:59); one that takes the moment out of the calendar is invalid."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return value
+        try:
+            return value.astimezone(UTC)
+        except (OverflowError, ValueError) as exc:
+            raise forms.ValidationError(_("Give a moment between the years 1 and 9999.")) from exc
+
+
 class _UpdatedSince(filters.IsoDateTimeFilter):
+    field_class = _UtcMoment
+
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Changed at or after this moment (ISO 8601), for incremental sync."))
         super().__init__(**kwargs)

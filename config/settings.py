@@ -182,6 +182,7 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockouts.locked_out_response"
 # ignored, since anyone can send it.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.lockouts.attempted_username"
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # Who to ask when locked out, shown on the locked-out page.
 ACCOUNT_HELP_CONTACT = env.str("ACCOUNT_HELP_CONTACT", default="your office's system administrator")

@@ -69,3 +69,12 @@ def test_state_filters_and_ordering_narrow_and_sort_what_the_user_sees(office_a,
     assert _ids(client, "/api/v1/engagements/", ordering="-title") == [draft.pk, active.pk]
     # An order by a field not offered is ignored, not an error.
     assert sorted(_ids(client, "/api/v1/engagements/", ordering="office__country")) == sorted([draft.pk, active.pk])
+
+
+def test_a_moment_with_any_offset_of_the_calendar_is_read_in_utc(pm):
+    # An offset Python reads (-17:12) that PostgreSQL would refuse, and one that leaves the calendar
+    client = api_as(pm)
+
+    assert client.get("/api/v1/notifications/", {"updated_since": "0053-08-01T08:19:07-17:12"}).status_code == 200
+    assert client.get("/api/v1/engagements/", {"updated_since": "0053-08-01T08:19:07-17:12"}).status_code == 200
+    assert client.get("/api/v1/notifications/", {"updated_since": "0001-01-01T00:00:00+05:00"}).status_code == 400

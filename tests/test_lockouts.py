@@ -135,3 +135,13 @@ def test_a_failure_for_a_username_that_names_no_account_writes_no_entry(client, 
     _fail(client, "nobody-here", REMOTE_ADDR=X)
 
     assert not AuditEntry.objects.filter(action__in=[AuditAction.SIGN_IN_FAILED, AuditAction.LOCKED_OUT]).exists()
+
+
+def test_a_username_longer_than_any_account_is_a_failed_attempt_not_a_server_error(client, db):
+    # A pasted essay in the username field: counted, cut to the length a username can have
+    from axes.models import AccessAttempt
+
+    response = client.post("/accounts/login/", {"username": "x" * 5000, "password": "wrong"})
+
+    assert response.status_code in (200, 400)
+    assert AccessAttempt.objects.get().username == "x" * 150
